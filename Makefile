@@ -1,0 +1,36 @@
+# The two commands of the README: `make build` and `make test`.
+# Both install everything into .venv first (once, and again when the pins change).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: install build test sync clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt
+	$(BIN)/python -m pip install --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## build: install, then build the HTML site into _build/html (strict: any warning fails)
+build: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo
+	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+
+## test: install, build the site, then run the whole test suite
+test: build
+	$(BIN)/python -m pytest
+
+## sync: regenerate book/*.ipynb from lessons_src/*.md and the repository URL in _config.yml
+sync: $(STAMP)
+	$(BIN)/python scripts/sync.py
+
+clean:
+	rm -rf _build
