@@ -1,0 +1,119 @@
+"""Plots the lessons share: data coloured by class, loss curves with a floor, variance bars."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+from ._checks import as_float_array
+from .style import CYCLE, PALETTE
+
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    return plt.subplots(figsize=size)[1] if ax is None else ax
+
+
+def scatter_by_class(Z: np.ndarray, y: np.ndarray, class_names: Sequence[str],
+                     ax: Axes | None = None, xlabel: str = "component 1",
+                     ylabel: str = "component 2", title: str | None = None) -> Axes:
+    """Scatter 2-D points, one colour and marker per class.
+
+    Parameters
+    ----------
+    Z : array of shape (N, 2)
+        The points, e.g. PCA scores or autoencoder codes.
+    y : array of shape (N,)
+        Integer class labels in ``range(len(class_names))``.
+    class_names : sequence of str
+        A legend entry per class (at most 6).
+
+    Returns
+    -------
+    Axes
+    """
+    Z = as_float_array(Z, "Z", shape=(None, 2))
+    labels = np.asarray(y)
+    if labels.shape != (Z.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"y must be an integer array of shape ({Z.shape[0]},), "
+                         f"got {labels.dtype} with shape {labels.shape}")
+    if not 1 <= len(class_names) <= len(_MARKERS):
+        raise ValueError(f"class_names must have 1 to {len(_MARKERS)} entries, got {len(class_names)}")
+    if labels.min() < 0 or labels.max() >= len(class_names):
+        raise ValueError(f"y must lie in [0, {len(class_names) - 1}], "
+                         f"got [{labels.min()}, {labels.max()}]")
+    ax = _axes(ax, (4.5, 3.8))
+    for k, name in enumerate(class_names):
+        pts = Z[labels == k]
+        ax.scatter(pts[:, 0], pts[:, 1], s=18, marker=_MARKERS[k], label=name,
+                   color=PALETTE[CYCLE[k]], alpha=0.8, edgecolors="none")
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def loss_curve(history: np.ndarray, floor: float | None = None, ax: Axes | None = None,
+               label: str = "training", floor_label: str = "Eckart–Young bound",
+               xlabel: str = "epoch", ylabel: str = "full-data MSE") -> Axes:
+    """Plot a loss history on a log scale, with an optional floor line.
+
+    Parameters
+    ----------
+    history : array of shape (T,)
+        The loss after each epoch or step; all > 0.
+    floor : float, optional
+        The smallest loss possible, drawn dashed.
+
+    Returns
+    -------
+    Axes
+    """
+    history = as_float_array(history, "history", ndim=1)
+    if np.any(history <= 0):
+        raise ValueError("history must be > 0 for a log scale")
+    ax = _axes(ax, (6.0, 3.4))
+    ax.semilogy(np.arange(1, history.size + 1), history, label=label)
+    if floor is not None:
+        if not np.isfinite(floor) or floor <= 0:
+            raise ValueError(f"floor must be finite and > 0, got {floor}")
+        ax.axhline(floor, color=PALETTE["vermillion"], ls="--", lw=1.5, label=floor_label)
+    ax.set(xlabel=xlabel, ylabel=ylabel + " (log scale)")
+    ax.legend()
+    return ax
+
+
+def variance_bars(eigenvalues: np.ndarray, ax: Axes | None = None) -> Axes:
+    """Bars of each component's share of the variance, with the running total.
+
+    Parameters
+    ----------
+    eigenvalues : array of shape (n,)
+        Sorted in decreasing order, all >= 0, not all zero.
+
+    Returns
+    -------
+    Axes
+    """
+    values = as_float_array(eigenvalues, "eigenvalues", ndim=1)
+    if np.any(values < 0) or values.sum() == 0:
+        raise ValueError("eigenvalues must be >= 0 and not all zero")
+    if np.any(np.diff(values) > 0):
+        raise ValueError("eigenvalues must be sorted in decreasing order")
+    share = values / values.sum()
+    ax = _axes(ax, (5.0, 3.2))
+    idx = np.arange(1, values.size + 1)
+    ax.bar(idx, share * 100, color=PALETTE["blue"], label="this component")
+    ax.step(idx, np.cumsum(share) * 100, where="mid", color=PALETTE["orange"],
+            label="running total")
+    for i, s in zip(idx, share):
+        ax.text(i, s * 100 + 1.5, f"{s * 100:.1f} %", ha="center", fontsize=8)
+    ax.set(xlabel="principal component", ylabel="share of variance (%)",
+           xticks=idx, ylim=(0, 105))
+    ax.legend(loc="center right")
+    return ax
