@@ -1,0 +1,44 @@
+"""helpers.diagrams (network and symbol diagrams) and helpers.style."""
+
+import matplotlib as mpl
+import pytest
+from matplotlib.figure import Figure
+
+import helpers
+from helpers.style import PALETTE
+
+
+def test_network_diagram_draws_every_unit():
+    fig = helpers.draw_network([4, 3, 2, 3, 4], layer_names=list("abcde"))
+    assert isinstance(fig, Figure)
+    circles = [p for p in fig.axes[0].patches if type(p).__name__ == "Circle"]
+    assert len(circles) == 4 + 3 + 2 + 3 + 4
+
+
+def test_symbols_diagram_names_every_symbol():
+    texts = " ".join(t.get_text() for t in helpers.draw_symbols().axes[0].texts)
+    for symbol in (r"\phi", r"\tilde\phi", "W", r"\tilde{\boldsymbol{b}}", "code"):
+        assert symbol in texts
+
+
+@pytest.mark.parametrize("widths,exc,match", [
+    ([4, 2], ValueError, "odd number"),
+    ([4, 2, 4, 2], ValueError, "odd number"),
+    ([4, 0, 4], ValueError, "widths"),
+    ([4, 2.5, 4], TypeError, "widths"),
+])
+def test_network_diagram_rejects_bad_widths(widths, exc, match):
+    with pytest.raises(exc, match=match):
+        helpers.draw_network(widths)
+
+
+def test_network_diagram_checks_layer_names():
+    with pytest.raises(ValueError, match="layer_names"):
+        helpers.draw_network([4, 2, 4], layer_names=["a"])
+
+
+def test_style_uses_the_colour_blind_safe_palette():
+    helpers.use_style()
+    cycle = [c["color"].upper() for c in mpl.rcParams["axes.prop_cycle"]]
+    assert cycle[:3] == [PALETTE["blue"], PALETTE["orange"], PALETTE["green"]]
+    assert mpl.rcParams["figure.figsize"][0] <= 7.0
