@@ -8,7 +8,7 @@ example in Colab) :func:`glue` still runs: it returns the value and, if
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -99,6 +99,11 @@ def _orthonormal_basis(A: np.ndarray, name: str) -> np.ndarray:
 def principal_angles(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Principal angles between the column spaces of A and B, in radians.
 
+    Small angles are computed from their sines and large ones from their
+    cosines (Bjorck and Golub's method, as ``scipy.linalg.subspace_angles``
+    does): ``arccos`` alone loses half the digits near 0, so the angle
+    between a subspace and itself would come out near 1e-8, not 0.
+
     Parameters
     ----------
     A : array of shape (n, k)
@@ -115,8 +120,13 @@ def principal_angles(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     if A.shape[0] != B.shape[0]:
         raise ValueError(f"A and B must have the same number of rows, got {A.shape} and {B.shape}")
     Qa, Qb = _orthonormal_basis(A, "A"), _orthonormal_basis(B, "B")
-    cosines = np.linalg.svd(Qa.T @ Qb, compute_uv=False)
-    return np.sort(np.arccos(np.clip(cosines, -1.0, 1.0)))
+    cross = Qa.T @ Qb
+    cosines = np.clip(np.linalg.svd(cross, compute_uv=False), -1.0, 1.0)  # descending
+    # Sines: the part of the smaller space's basis outside the larger space.
+    rest = Qb - Qa @ cross if Qa.shape[1] >= Qb.shape[1] else Qa - Qb @ cross.T
+    sines = np.sort(np.clip(np.linalg.svd(rest, compute_uv=False), -1.0, 1.0))
+    angles = np.where(cosines ** 2 >= 0.5, np.arcsin(sines), np.arccos(cosines))
+    return np.sort(angles)
 
 
 def mixing_matrix(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -135,9 +145,17 @@ def mixing_matrix(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
     Returns
     -------
     array of shape (k, k)
+
+    Raises
+    ------
+    ValueError
+        If the scores are rank-deficient (then M is not unique).
     """
     scores = as_float_array(scores, "scores", ndim=2)
     codes = as_float_array(codes, "codes", shape=scores.shape)
+    if scores.shape[0] < scores.shape[1]:
+        raise ValueError(f"scores must have at least as many rows as columns, got {scores.shape}")
+    _orthonormal_basis(scores, "scores")  # M is unique only if the scores have full rank
     M, *_ = np.linalg.lstsq(scores, codes, rcond=None)
     return M
 
@@ -180,3 +198,25 @@ def cosine_similarity(A: np.ndarray, B: np.ndarray) -> float:
     if norms == 0:
         raise ValueError("A and B must be non-zero")
     return float((A * B).sum() / norms)
+
+
+def orthogonality_gap(M: np.ndarray) -> float:
+    """How far a square matrix is from orthogonal: ||M^T M - I||_F.
+
+    Zero exactly for orthogonal matrices (rotations and reflections); a
+    rotation matrix also has determinant +1. The singular values of M say
+    more: M is orthogonal when they are all 1, and a scaled orthogonal
+    matrix when they are all equal (condition number 1).
+
+    Parameters
+    ----------
+    M : array of shape (k, k)
+
+    Returns
+    -------
+    float
+    """
+    M = as_float_array(M, "M", ndim=2)
+    if M.shape[0] != M.shape[1]:
+        raise ValueError(f"M must be square, got shape {M.shape}")
+    return float(np.linalg.norm(M.T @ M - np.eye(M.shape[0])))

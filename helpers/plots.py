@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_positive_float
 from .style import CYCLE, PALETTE
 
 _MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -77,11 +77,11 @@ def loss_curve(history: np.ndarray, floor: float | None = None, ax: Axes | None 
     history = as_float_array(history, "history", ndim=1)
     if np.any(history <= 0):
         raise ValueError("history must be > 0 for a log scale")
+    if floor is not None:  # checked before anything is drawn
+        floor = check_positive_float(floor, "floor")
     ax = _axes(ax, (6.0, 3.4))
     ax.semilogy(np.arange(1, history.size + 1), history, label=label)
     if floor is not None:
-        if not np.isfinite(floor) or floor <= 0:
-            raise ValueError(f"floor must be finite and > 0, got {floor}")
         ax.axhline(floor, color=PALETTE["vermillion"], ls="--", lw=1.5, label=floor_label)
     ax.set(xlabel=xlabel, ylabel=ylabel + " (log scale)")
     ax.legend()
@@ -116,4 +116,49 @@ def variance_bars(eigenvalues: np.ndarray, ax: Axes | None = None) -> Axes:
     ax.set(xlabel="principal component", ylabel="share of variance (%)",
            xticks=idx, ylim=(0, 105))
     ax.legend(loc="center right")
+    return ax
+
+
+def per_seed(values: np.ndarray, seeds: np.ndarray | Sequence[int] | None = None,
+             ax: Axes | None = None, ylabel: str = "value",
+             reference: float | None = None, reference_label: str | None = None,
+             highlight: int | None = None) -> Axes:
+    """One dot per training seed, to show how a measured quantity spreads.
+
+    Parameters
+    ----------
+    values : array of shape (S,)
+        The quantity, one value per seed.
+    seeds : array of shape (S,), optional
+        The seeds, for the x axis; default ``0, ..., S - 1``.
+    reference : float, optional
+        A value to compare with (e.g. a bound), drawn dashed.
+    reference_label : str, optional
+        Its legend entry.
+    highlight : int, optional
+        A seed to mark with a larger open circle (e.g. the one the text uses).
+
+    Returns
+    -------
+    Axes
+    """
+    values = as_float_array(values, "values", ndim=1)
+    seeds = (np.arange(values.size) if seeds is None
+             else as_float_array(seeds, "seeds", shape=(values.size,)))
+    if reference is not None and not np.isfinite(reference):
+        raise ValueError(f"reference must be finite, got {reference}")
+    if highlight is not None and highlight not in seeds:
+        raise ValueError(f"highlight must be one of the seeds, got {highlight}")
+    ax = _axes(ax, (4.0, 2.8))
+    ax.plot(seeds, values, "o", ms=4, color=PALETTE["blue"])
+    if highlight is not None:
+        i = int(np.flatnonzero(seeds == highlight)[0])
+        ax.plot(seeds[i], values[i], "o", ms=9, mfc="none", mew=1.5,
+                color=PALETTE["vermillion"], label=f"seed {highlight}")
+    if reference is not None:
+        ax.axhline(reference, color=PALETTE["black"], ls="--", lw=1,
+                   label=reference_label)
+    ax.set(xlabel="seed", ylabel=ylabel)
+    if highlight is not None or reference_label:
+        ax.legend(fontsize=8)
     return ax

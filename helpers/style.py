@@ -60,8 +60,9 @@ def use_style() -> None:
         "figure.facecolor": "white",
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
-        "font.family": "sans-serif",
-        "font.sans-serif": families,
+        # A list of families, not the generic "sans-serif": matplotlib falls back
+        # glyph by glyph only across the families named here.
+        "font.family": families,
         "font.size": 10,
         "axes.titlesize": 11,
         "axes.labelsize": 10,

@@ -1,0 +1,136 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright.
+
+For every page of the table of contents, in light and dark mode: no console errors
+and no failed requests; every image loaded and has alt text; the math rendered by
+MathJax with no raw TeX left; the lesson's Colab link; a full-page screenshot in
+_build/screenshots/. And the site search finds "autoencoder".
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+from test_site import HTML, LESSONS, colab_url, toc_pages
+
+from conftest import ROOT
+
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--no-first-run", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Chromium is not installed: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing browser is a failure, not a skip
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (HTML / "index.html").exists():
+        pytest.fail("the site is not built: run `make build` first")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = _chromium()
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser, url: str, mode: str):
+    context = browser.new_context(viewport={"width": 1200, "height": 900},
+                                  color_scheme=mode)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 else None)
+    page.goto(url, wait_until="networkidle")
+    return context, page, problems
+
+
+MATH_STATE = """() => {
+  const article = document.querySelector('article') || document.body;
+  const clone = article.cloneNode(true);
+  clone.querySelectorAll('pre, code, mjx-container, script').forEach(e => e.remove());
+  return {
+    mathSources: article.querySelectorAll('.math').length,
+    rendered: article.querySelectorAll('mjx-container').length,
+    rawTex: /\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/.test(clone.innerText),
+  };
+}"""
+
+IMAGES = """() => Array.from(document.querySelectorAll('article img')).map(i => ({
+  src: i.getAttribute('src'), width: i.naturalWidth, alt: i.getAttribute('alt') || ''}))"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("page_name", toc_pages())
+def test_page_in_the_browser(browser, server, page_name, mode):
+    context, page, problems = _open(browser, f"{server}/{page_name}.html", mode)
+    try:
+        if page.evaluate("() => document.querySelectorAll('.math').length"):
+            page.wait_for_function("() => window.MathJax && MathJax.startup "
+                                   "&& MathJax.startup.promise", timeout=15000)
+            page.evaluate("() => MathJax.startup.promise")
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_load_state("networkidle")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{page_name.replace('/', '_')}-{mode}.png"),
+                        full_page=True)
+
+        assert page.evaluate("() => document.documentElement.dataset.theme") == mode
+        math = page.evaluate(MATH_STATE)
+        assert math["rendered"] >= math["mathSources"], f"unrendered math: {math}"
+        assert not math["rawTex"], "raw TeX delimiters are visible on the page"
+        for image in page.evaluate(IMAGES):
+            assert image["width"] > 0, f"image did not load: {image['src']}"
+            assert image["alt"].strip(), f"image without alt text: {image['src']}"
+        lesson = page_name.removeprefix("book/")
+        if lesson in LESSONS:
+            assert math["rendered"] > 0, "a lesson without rendered math"
+            hrefs = page.eval_on_selector_all("a[href*='colab']", "as => as.map(a => a.href)")
+            assert hrefs == [colab_url(lesson)]
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_search_finds_autoencoder(browser, server):
+    context, page, problems = _open(browser, f"{server}/search.html?q=autoencoder", "light")
+    try:
+        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a",
+                                         "as => as.map(a => a.getAttribute('href'))")
+        assert any(f"{LESSONS[0]}.html" in h for h in hits), hits
+        assert problems == []
+    finally:
+        context.close()

@@ -1,0 +1,384 @@
+"""Unit and property tests of helpers.linalg, and of the plots lesson 4 uses.
+
+The property tests draw small problems (hypothesis picks the seed, the sizes and
+the angles; NumPy draws the matrices from that seed), so the file runs in a few
+seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.axes import Axes
+from sklearn.decomposition import PCA
+
+from helpers import data, linalg, plots
+
+# (conftest.py selects the Agg backend and closes every figure after each test)
+FAST = settings(max_examples=20, deadline=None, database=None)  # no .hypothesis folder
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+
+
+# ---------------------------------------------------------------- generators
+
+def random_data(seed: int, n: int, N: int = 60) -> np.ndarray:
+    """N samples in R^n with well-separated covariance eigenvalues."""
+    rng = np.random.default_rng(seed)
+    scales = 2.0 ** -np.arange(n)                # variances 1, 1/4, 1/16, ...
+    rotation, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    X = rng.normal(size=(N, n)) * scales @ rotation.T
+    return X - X.mean(axis=0)
+
+
+def invertible(seed: int, k: int) -> np.ndarray:
+    """A random k x k matrix with condition number at most 10."""
+    rng = np.random.default_rng(seed)
+    left, _ = np.linalg.qr(rng.normal(size=(k, k)))
+    right, _ = np.linalg.qr(rng.normal(size=(k, k)))
+    return left @ np.diag(rng.uniform(0.5, 5.0, size=k)) @ right
+
+
+def rotation2(theta: float) -> np.ndarray:
+    return np.array([[np.cos(theta), -np.sin(theta)],
+                     [np.sin(theta), np.cos(theta)]])
+
+
+# ---------------------------------------------------------------- covariance, pca
+
+def test_covariance_uses_one_over_n():
+    X = random_data(0, 3)
+    assert np.allclose(linalg.covariance(X), np.cov(X.T, bias=True))
+
+
+def test_pca_on_iris_gives_the_lessons_eigenvalues():
+    result = linalg.pca(data.iris().X)
+    assert np.allclose(result.eigenvalues, [2.9185, 0.9140, 0.1468, 0.0207], atol=1e-4)
+    assert np.isclose(result.explained_ratio[:2].sum(), 0.9581, atol=1e-4)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 5))
+def test_pca_is_sorted_orthonormal_and_diagonalizes(seed, n):
+    X = random_data(seed, n)
+    result = linalg.pca(X)
+    U, values = result.components, result.eigenvalues
+    assert np.all(np.diff(values) <= 0)
+    assert np.allclose(U.T @ U, np.eye(n), atol=1e-10)
+    assert np.allclose(linalg.covariance(X) @ U, U * values, atol=1e-10)
+    assert np.isclose(result.explained_ratio.sum(), 1.0)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 5))
+def test_pca_matches_sklearn_up_to_sign(seed, n):
+    X = random_data(seed, n)
+    ours = linalg.pca(X)
+    theirs = PCA(n_components=n).fit(X)
+    N = X.shape[0]
+    assert np.allclose(theirs.explained_variance_ * (N - 1) / N, ours.eigenvalues,
+                       rtol=1e-8, atol=1e-12)
+    cosines = np.abs(np.sum(theirs.components_.T * ours.components, axis=0))
+    assert np.allclose(cosines, 1.0, atol=1e-8)
+
+
+def test_pca_sign_convention_is_reproducible():
+    X = random_data(3, 4)
+    U = linalg.pca(X).components
+    assert np.all(U[np.abs(U).argmax(axis=0), np.arange(4)] > 0)
+    assert np.allclose(linalg.pca(X[::-1]).components, U)  # row order does not matter
+
+
+def test_pca_rejects_bad_input():
+    with pytest.raises(ValueError, match="X"):
+        linalg.pca(np.ones(5))                      # 1-D
+    with pytest.raises(ValueError, match="X"):
+        linalg.pca(np.ones((1, 3)))                 # one row
+    with pytest.raises(ValueError, match="X"):
+        linalg.pca(np.array([[1.0, np.nan], [2.0, 3.0]]))
+    with pytest.raises(TypeError, match="X"):
+        linalg.pca(np.array([["a", "b"], ["c", "d"]]))
+
+
+# ---------------------------------------------------------------- Eckart-Young bound
+
+def test_bound_on_iris():
+    values = linalg.pca(data.iris().X).eigenvalues
+    assert np.isclose(linalg.eckart_young_bound(values, 2), 0.041868, atol=1e-6)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 6))
+def test_bound_with_k_equal_n_is_zero_and_k_zero_is_mean_variance(seed, n):
+    values = linalg.pca(random_data(seed, n)).eigenvalues
+    assert linalg.eckart_young_bound(values, n) == 0.0
+    assert np.isclose(linalg.eckart_young_bound(values, 0), values.sum() / n)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 5), data_=st.data())
+def test_bound_equals_sklearn_reconstruction_error(seed, n, data_):
+    k = data_.draw(st.integers(1, n - 1), label="k")
+    X = random_data(seed, n)
+    model = PCA(n_components=k).fit(X)
+    mse = np.mean((model.inverse_transform(model.transform(X)) - X) ** 2)
+    values = linalg.pca(X).eigenvalues
+    assert np.isclose(linalg.eckart_young_bound(values, k), mse, rtol=1e-8, atol=1e-14)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 5), data_=st.data())
+def test_bound_is_below_any_rank_k_reconstruction(seed, n, data_):
+    k = data_.draw(st.integers(1, n - 1), label="k")
+    X = random_data(seed, n)
+    rng = np.random.default_rng(seed + 1)
+    A = rng.normal(size=(n, k)) @ rng.normal(size=(k, n))   # any rank-k map
+    bound = linalg.eckart_young_bound(linalg.pca(X).eigenvalues, k)
+    assert np.mean((X @ A.T - X) ** 2) >= bound * (1 - 1e-12)
+
+
+def test_bound_ignores_the_order_of_the_eigenvalues():
+    assert linalg.eckart_young_bound([1.0, 4.0, 2.0, 3.0], 2) == (1.0 + 2.0) / 4
+
+
+def test_bound_rejects_bad_input():
+    with pytest.raises(ValueError, match="k"):
+        linalg.eckart_young_bound([3.0, 2.0, 1.0], 4)
+    with pytest.raises(ValueError, match="k"):
+        linalg.eckart_young_bound([3.0, 2.0, 1.0], -1)
+    with pytest.raises(TypeError, match="k"):
+        linalg.eckart_young_bound([3.0, 2.0, 1.0], 1.5)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        linalg.eckart_young_bound([3.0, -2.0, 1.0], 1)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        linalg.eckart_young_bound([[3.0, 2.0]], 1)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        linalg.eckart_young_bound([3.0, np.inf], 1)
+
+
+# ---------------------------------------------------------------- principal angles
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 6), data_=st.data())
+def test_a_subspace_has_zero_angles_with_any_other_basis_of_itself(seed, n, data_):
+    k = data_.draw(st.integers(1, n), label="k")
+    A = np.random.default_rng(seed).normal(size=(n, k))
+    B = A @ invertible(seed + 1, k)
+    angles = linalg.principal_angles(A, B)
+    assert angles.shape == (k,)
+    assert np.all(angles < 1e-7)
+
+
+@FAST
+@given(theta=st.floats(0.0, np.pi / 2))
+def test_angle_between_two_lines_in_the_plane(theta):
+    a = np.array([[1.0], [0.0]])
+    b = rotation2(theta) @ a
+    assert np.isclose(linalg.principal_angles(a, b)[0], theta, atol=1e-12)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(3, 6), data_=st.data())
+def test_angles_match_scipy_and_are_symmetric(seed, n, data_):
+    k = data_.draw(st.integers(1, n - 1), label="k")
+    m = data_.draw(st.integers(1, n - 1), label="m")
+    rng = np.random.default_rng(seed)
+    A, B = rng.normal(size=(n, k)), rng.normal(size=(n, m))
+    angles = linalg.principal_angles(A, B)
+    assert angles.shape == (min(k, m),)
+    assert np.all(np.diff(angles) >= 0)
+    assert np.all((angles >= 0) & (angles <= np.pi / 2))
+    # scipy loses digits on an exactly-zero angle (when k + m > n the spaces
+    # intersect): it returns about 3e-8 there, where the helper returns about 1e-16
+    assert np.allclose(angles, np.sort(scipy.linalg.subspace_angles(A, B)), atol=1e-7)
+    if k + m > n:
+        assert angles[0] < 1e-12
+    assert np.allclose(angles, linalg.principal_angles(B, A), atol=1e-10)
+
+
+def test_orthogonal_subspaces_are_at_right_angles():
+    eye = np.eye(4)
+    assert np.allclose(linalg.principal_angles(eye[:, :2], eye[:, 2:]), np.pi / 2)
+
+
+def test_small_angles_keep_their_digits():
+    a = np.array([[1.0], [0.0]])
+    b = rotation2(1e-9) @ a
+    assert np.isclose(linalg.principal_angles(a, b)[0], 1e-9, rtol=1e-6)
+
+
+def test_principal_angles_reject_bad_input():
+    good = np.eye(4)[:, :2]
+    with pytest.raises(ValueError, match="rows"):
+        linalg.principal_angles(good, np.eye(3)[:, :2])
+    with pytest.raises(ValueError, match="A"):
+        linalg.principal_angles(np.ones((4, 2)), good)        # rank 1
+    with pytest.raises(ValueError, match="B"):
+        linalg.principal_angles(good, np.zeros((4, 1)))       # rank 0
+    with pytest.raises(ValueError, match="A"):
+        linalg.principal_angles(np.ones(4), good)             # 1-D
+    with pytest.raises(ValueError, match="B"):
+        linalg.principal_angles(good, np.full((4, 2), np.nan))
+    with pytest.raises(TypeError, match="B"):
+        linalg.principal_angles(good, np.array([["a"], ["b"], ["c"], ["d"]]))
+
+
+# ---------------------------------------------------------------- mixing matrix
+
+@FAST
+@given(seed=seeds, k=st.integers(1, 4))
+def test_mixing_matrix_recovers_an_exact_mix(seed, k):
+    scores = np.random.default_rng(seed).normal(size=(30, k))
+    M = invertible(seed + 1, k)
+    assert np.allclose(linalg.mixing_matrix(scores, scores @ M), M, atol=1e-10)
+
+
+def test_mixing_matrix_rejects_bad_input():
+    scores = np.random.default_rng(0).normal(size=(10, 2))
+    with pytest.raises(ValueError, match="codes"):
+        linalg.mixing_matrix(scores, scores[:, :1])           # mismatched shape
+    with pytest.raises(ValueError, match="codes"):
+        linalg.mixing_matrix(scores, scores[:5])              # mismatched rows
+    with pytest.raises(ValueError, match="scores"):
+        linalg.mixing_matrix(np.column_stack([scores[:, 0]] * 2), scores)
+    with pytest.raises(ValueError, match="scores"):
+        linalg.mixing_matrix(scores[:1], scores[:1])          # fewer rows than columns
+    with pytest.raises(TypeError, match="scores"):
+        linalg.mixing_matrix(scores.astype(str), scores)
+
+
+# ---------------------------------------------------------------- eigenvalue recovery
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 5), data_=st.data())
+def test_recovered_eigenvalues_are_the_top_k_for_any_mix(seed, n, data_):
+    k = data_.draw(st.integers(1, n), label="k")
+    X = random_data(seed, n)
+    result = linalg.pca(X)
+    decoder = result.components[:, :k] @ invertible(seed + 1, k)
+    recovered = linalg.recover_eigenvalues(decoder, X)
+    assert np.allclose(recovered, result.eigenvalues[:k], rtol=1e-8, atol=1e-12)
+
+
+def test_recover_eigenvalues_rejects_bad_input():
+    X = random_data(0, 4)
+    with pytest.raises(ValueError, match="decoder_weight"):
+        linalg.recover_eigenvalues(np.eye(3)[:, :2], X)       # 3 rows, X has 4 features
+    with pytest.raises(ValueError, match="decoder_weight"):
+        linalg.recover_eigenvalues(np.ones((4, 5)), X)        # more columns than rows
+    with pytest.raises(ValueError, match="decoder_weight"):
+        linalg.recover_eigenvalues(np.ones((4, 2)), X)        # rank-deficient
+    with pytest.raises(ValueError, match="X"):
+        linalg.recover_eigenvalues(np.eye(4)[:, :2], X[:, 0]) # 1-D
+
+
+# ---------------------------------------------------------------- orthogonality, cosine
+
+@FAST
+@given(theta=st.floats(-np.pi, np.pi), reflect=st.booleans())
+def test_orthogonal_matrices_have_zero_gap(theta, reflect):
+    M = rotation2(theta) @ np.diag([1.0, -1.0 if reflect else 1.0])
+    assert linalg.orthogonality_gap(M) < 1e-12
+
+
+@FAST
+@given(theta=st.floats(-np.pi, np.pi), s=st.floats(0.1, 10.0))
+def test_gap_of_a_stretched_rotation(theta, s):
+    M = rotation2(theta) @ np.diag([s, 1.0])
+    assert np.isclose(linalg.orthogonality_gap(M), abs(s ** 2 - 1), atol=1e-9)
+
+
+def test_orthogonality_gap_rejects_non_square():
+    with pytest.raises(ValueError, match="M"):
+        linalg.orthogonality_gap(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="M"):
+        linalg.orthogonality_gap(np.ones(3))
+
+
+def test_cosine_similarity():
+    A = np.arange(1.0, 7.0).reshape(2, 3)
+    assert np.isclose(linalg.cosine_similarity(A, A), 1.0)
+    assert np.isclose(linalg.cosine_similarity(A, -2 * A), -1.0)
+    with pytest.raises(ValueError, match="B"):
+        linalg.cosine_similarity(A, A.T)
+    with pytest.raises(ValueError, match="non-zero"):
+        linalg.cosine_similarity(A, np.zeros_like(A))
+
+
+# ---------------------------------------------------------------- plots
+
+def test_scatter_by_class_draws_one_group_per_class():
+    rng = np.random.default_rng(0)
+    ax = plots.scatter_by_class(rng.normal(size=(9, 2)), np.repeat([0, 1, 2], 3),
+                                ["a", "b", "c"], xlabel="x", ylabel="y", title="t")
+    assert isinstance(ax, Axes)
+    assert len(ax.collections) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    assert ax.get_xlabel() == "x" and ax.get_title() == "t"
+
+
+def test_scatter_by_class_rejects_bad_input():
+    Z, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    with pytest.raises(ValueError, match="Z"):
+        plots.scatter_by_class(np.zeros((4, 3)), y, ["a", "b"])
+    with pytest.raises(ValueError, match="y"):
+        plots.scatter_by_class(Z, y[:3], ["a", "b"])
+    with pytest.raises(ValueError, match="y"):
+        plots.scatter_by_class(Z, y.astype(float), ["a", "b"])
+    with pytest.raises(ValueError, match="y"):
+        plots.scatter_by_class(Z, y + 1, ["a", "b"])          # label 2 has no name
+    with pytest.raises(ValueError, match="class_names"):
+        plots.scatter_by_class(Z, y, [])
+
+
+def test_loss_curve_draws_the_floor():
+    ax = plots.loss_curve(np.array([1.0, 0.5, 0.2]), floor=0.1)
+    assert isinstance(ax, Axes)
+    assert ax.get_yscale() == "log"
+    assert len(ax.get_lines()) == 2
+    assert np.allclose(ax.get_lines()[1].get_ydata(), 0.1)
+
+
+def test_loss_curve_rejects_bad_input():
+    with pytest.raises(ValueError, match="history"):
+        plots.loss_curve(np.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match="history"):
+        plots.loss_curve(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="floor"):
+        plots.loss_curve(np.array([1.0, 0.5]), floor=-0.1)
+    with pytest.raises(ValueError, match="floor"):
+        plots.loss_curve(np.array([1.0, 0.5]), floor=np.nan)
+    with pytest.raises(TypeError, match="floor"):
+        plots.loss_curve(np.array([1.0, 0.5]), floor="0.1")
+
+
+def test_variance_bars():
+    ax = plots.variance_bars(np.array([3.0, 1.0, 0.5]))
+    assert isinstance(ax, Axes)
+    heights = [bar.get_height() for bar in ax.patches]
+    assert np.allclose(heights, [200 / 3, 200 / 9, 100 / 9])
+    with pytest.raises(ValueError, match="sorted"):
+        plots.variance_bars(np.array([1.0, 3.0]))
+    with pytest.raises(ValueError, match="eigenvalues"):
+        plots.variance_bars(np.array([0.0, 0.0]))
+    with pytest.raises(ValueError, match="eigenvalues"):
+        plots.variance_bars(np.array([1.0, -0.5]))
+
+
+def test_per_seed():
+    ax = plots.per_seed(np.array([1.0, 1.2, 1.1]), seeds=[0, 1, 2], ylabel="r",
+                        reference=1.0, reference_label="bound", highlight=1)
+    assert isinstance(ax, Axes)
+    assert ax.get_ylabel() == "r" and ax.get_xlabel() == "seed"
+    assert len(ax.get_lines()) == 3                           # dots, highlight, reference
+    assert isinstance(plots.per_seed(np.ones(4)), Axes)       # seeds default to 0..3
+    with pytest.raises(ValueError, match="seeds"):
+        plots.per_seed(np.ones(3), seeds=[0, 1])
+    with pytest.raises(ValueError, match="highlight"):
+        plots.per_seed(np.ones(3), highlight=7)
+    with pytest.raises(ValueError, match="reference"):
+        plots.per_seed(np.ones(3), reference=np.inf)
+    with pytest.raises(ValueError, match="values"):
+        plots.per_seed(np.array([1.0, np.nan]))
