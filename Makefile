@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: install build test sync clean
+.PHONY: install build test sync clean benchmark
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ sync: $(STAMP)
 
 clean:
 	rm -rf _build
+
+## benchmark: time training recipes, notebooks, tests and builds; write benchmarks/RESULTS.md
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py

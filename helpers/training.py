@@ -13,6 +13,7 @@ full-data MSE after every epoch or step.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ class TrainResult:
 
     loss_history: np.ndarray  #: shape (epochs or steps,): full-data MSE after each
     final_mse: float          #: full-data MSE at the end
+    elapsed: np.ndarray       #: shape (epochs or steps,): seconds since the start, after each
 
 
 def seed_everything(seed: int) -> None:
@@ -87,7 +89,8 @@ def train_minibatch(model: nn.Module, X: np.ndarray, epochs: int = 200,
     weight_decay = check_positive_float(weight_decay, "weight_decay", allow_zero=True)
     generator = torch.Generator().manual_seed(check_int(seed, "seed", low=0))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    history = np.empty(epochs)
+    history, elapsed = np.empty(epochs), np.empty(epochs)
+    start_time = time.perf_counter()
     for epoch in range(epochs):
         order = torch.randperm(X.shape[0], generator=generator)
         for start in range(0, X.shape[0], batch_size):
@@ -96,7 +99,8 @@ def train_minibatch(model: nn.Module, X: np.ndarray, epochs: int = 200,
             nn.functional.mse_loss(model(batch), batch).backward()
             optimizer.step()
         history[epoch] = full_mse(model, X)
-    return TrainResult(history, float(history[-1]))
+        elapsed[epoch] = time.perf_counter() - start_time
+    return TrainResult(history, float(history[-1]), elapsed)
 
 
 def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
@@ -146,11 +150,13 @@ def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
         loss.backward()
         return loss
 
-    history = np.empty(steps)
+    history, elapsed = np.empty(steps), np.empty(steps)
+    start_time = time.perf_counter()
     for step in range(steps):
         optimizer.step(closure)
         history[step] = full_mse(model, X)
-    return TrainResult(history, float(history[-1]))
+        elapsed[step] = time.perf_counter() - start_time
+    return TrainResult(history, float(history[-1]), elapsed)
 
 
 def fit_linear_autoencoder(X: np.ndarray, n_hidden: int, seed: int = 0,

@@ -19,6 +19,8 @@ from test_site import HTML, LESSONS, colab_url, toc_pages
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.site
+
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-quic", "--no-first-run", "--disable-component-update",

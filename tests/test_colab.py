@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 
 import sync
 
+pytestmark = pytest.mark.colab
+
 
 def _colab_like_python(where: Path) -> Path:
     """A venv that sees this environment's packages, minus helpers and myst-nb."""

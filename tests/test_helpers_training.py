@@ -20,7 +20,8 @@ def test_same_seed_same_result():
 
 def test_history_is_full_data_mse():
     model, result = training.fit_linear_autoencoder(X, 2, seed=0, steps=5)
-    assert result.loss_history.shape == (5,)
+    assert result.loss_history.shape == result.elapsed.shape == (5,)
+    assert np.all(np.diff(result.elapsed) > 0)
     assert result.final_mse == pytest.approx(training.full_mse(model, X))
     with torch.no_grad():
         Xt = torch.tensor(X, dtype=torch.float32)

@@ -16,6 +16,8 @@ from conftest import ROOT
 
 import sync
 
+pytestmark = pytest.mark.site
+
 HTML = ROOT / "_build" / "html"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 LESSONS = [p.stem for p in sync.lesson_sources()]
