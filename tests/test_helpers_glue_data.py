@@ -64,6 +64,19 @@ def test_standardize_rejects_bad_input(X, exc, match):
         data.standardize(X)
 
 
+def test_data_equal_scikit_learns_loaders():
+    from sklearn.datasets import load_digits, load_iris
+
+    iris, reference = data.iris(standardized=False), load_iris()
+    assert np.array_equal(iris.X, reference.data) and np.array_equal(iris.y, reference.target)
+    assert iris.feature_names == list(reference.feature_names)
+    assert iris.target_names == list(reference.target_names)
+    digits, reference = data.digits(), load_digits()
+    assert np.array_equal(digits.X * 16, reference.data)
+    assert np.array_equal(digits.y, reference.target)
+    assert digits.feature_names == list(reference.feature_names)
+
+
 def test_iris_and_digits():
     iris = data.iris()
     assert iris.X.shape == (150, 4) and iris.y.shape == (150,)
