@@ -14,6 +14,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
 	$(BIN)/python -m pip install --no-deps --no-build-isolation -e .
+	# Build matplotlib's font cache now: its first-run notice on stderr would fail a lesson.
+	$(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
 install: $(STAMP)

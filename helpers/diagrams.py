@@ -13,7 +13,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from ._checks import check_choice, check_int, check_positive_float
 from .models import ACTIVATIONS, LINEAR_ACTIVATIONS, classify
-from .style import PAGE_WIDTH, PALETTE
+from .style import PAGE_WIDTH, PALETTE, japanese_text_families
 
 
 def _new_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -309,7 +309,7 @@ def draw_taxonomy(n_inputs: int = 4, hidden: Sequence[int] = (2, 4, 8),
             ax.set_ylim(y0 - 1.5, y1)
             width, linearity = kind.english.split()[:2]
             ax.set_title(f"{width} {linearity}\nautoencoder\n{kind.japanese}",
-                         fontsize=10.5)
+                         fontsize=10.5, fontfamily=japanese_text_families())
     fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.01,
                         wspace=0.05, hspace=0.3)
     return fig

@@ -46,12 +46,21 @@ def _cjk_family() -> str | None:
     return next((family for family in _CJK_FAMILIES if family in installed), None)
 
 
+def japanese_text_families() -> list[str]:
+    """Font families for a label that mixes Latin and Japanese characters.
+
+    Pass it as ``fontfamily=`` to such a label: matplotlib falls back glyph by
+    glyph across the families listed, so Latin letters come from DejaVu Sans and
+    Japanese ones from IPAexGothic (shipped by matplotlib-fontja) or another
+    installed Japanese font. The Japanese font is not part of the global style:
+    it has no bold weight, and every bold label would log a font warning.
+    """
+    cjk = _cjk_family()
+    return ["DejaVu Sans"] if cjk is None else ["DejaVu Sans", cjk]
+
+
 def use_style() -> None:
     """Set the book's matplotlib style: sizes, palette, fonts, white background."""
-    families = ["DejaVu Sans"]
-    cjk = _cjk_family()
-    if cjk is not None:
-        families.append(cjk)  # fallback for Japanese labels
     mpl.rcParams.update({
         "figure.figsize": (PAGE_WIDTH, 3.6),
         "figure.dpi": 110,
@@ -60,9 +69,8 @@ def use_style() -> None:
         "figure.facecolor": "white",
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
-        # A list of families, not the generic "sans-serif": matplotlib falls back
-        # glyph by glyph only across the families named here.
-        "font.family": families,
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
         "font.size": 10,
         "axes.titlesize": 11,
         "axes.labelsize": 10,

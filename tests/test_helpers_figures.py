@@ -42,3 +42,18 @@ def test_style_uses_the_colour_blind_safe_palette():
     cycle = [c["color"].upper() for c in mpl.rcParams["axes.prop_cycle"]]
     assert cycle[:3] == [PALETTE["blue"], PALETTE["orange"], PALETTE["green"]]
     assert mpl.rcParams["figure.figsize"][0] <= 7.0
+
+
+def test_figures_log_no_font_warnings(caplog):
+    """A logged 'findfont' warning lands on stderr, which fails the strict book build."""
+    import logging
+
+    from matplotlib import font_manager
+
+    from helpers.diagrams import draw_taxonomy
+
+    font_manager.fontManager._findfont_cached.cache_clear()
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+        for fig in (helpers.draw_network([4, 2, 4]), helpers.draw_symbols(), draw_taxonomy()):
+            fig.canvas.draw()
+    assert [r.getMessage() for r in caplog.records if "findfont" in r.getMessage()] == []
