@@ -82,7 +82,9 @@ def loss_curve(history: np.ndarray, floor: float | None = None, ax: Axes | None 
     ax = _axes(ax, (6.0, 3.4))
     ax.semilogy(np.arange(1, history.size + 1), history, label=label)
     if floor is not None:
-        ax.axhline(floor, color=PALETTE["vermillion"], ls="--", lw=1.5, label=floor_label)
+        # drawn above the curve, so it stays visible where the loss runs along it
+        ax.axhline(floor, color=PALETTE["vermillion"], ls="--", lw=1.5, label=floor_label,
+                   zorder=3)
     ax.set(xlabel=xlabel, ylabel=ylabel + " (log scale)")
     ax.legend()
     return ax
@@ -108,13 +110,21 @@ def variance_bars(eigenvalues: np.ndarray, ax: Axes | None = None) -> Axes:
     share = values / values.sum()
     ax = _axes(ax, (5.0, 3.2))
     idx = np.arange(1, values.size + 1)
-    ax.bar(idx, share * 100, color=PALETTE["blue"], label="this component")
-    ax.step(idx, np.cumsum(share) * 100, where="mid", color=PALETTE["orange"],
+    total = np.cumsum(share) * 100
+    ax.bar(idx, share * 100, width=0.6, color=PALETTE["blue"], label="this component")
+    # the running total as diamonds beside the bars, so it never covers a bar's label
+    ax.plot(idx + 0.38, total, "D-", ms=5, lw=1, color=PALETTE["orange"],
             label="running total")
-    for i, s in zip(idx, share):
-        ax.text(i, s * 100 + 1.5, f"{s * 100:.1f} %", ha="center", fontsize=8)
+    for i, s in zip(idx, share * 100):
+        if s > 15:   # a tall bar: its label goes inside, in white
+            ax.text(i, s / 2, f"{s:.1f} %", ha="center", va="center", fontsize=8,
+                    color="white")
+        else:
+            ax.text(i, s + 1.5, f"{s:.1f} %", ha="center", va="bottom", fontsize=8)
+    for i, t in zip(idx[1:], total[1:]):   # the first total is the first bar
+        ax.text(i + 0.38, t + 3, f"{t:.1f} %", ha="center", va="bottom", fontsize=8)
     ax.set(xlabel="principal component", ylabel="share of variance (%)",
-           xticks=idx, ylim=(0, 105))
+           xticks=idx, xlim=(0.5, values.size + 0.8), ylim=(0, 115))
     ax.legend(loc="center right")
     return ax
 

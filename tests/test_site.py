@@ -110,3 +110,35 @@ def test_math_is_left_for_mathjax_and_mathjax_is_served_locally(site):
     page = (site / "book" / f"{LESSONS[0]}.html").read_text(encoding="utf-8")
     assert re.search(r'<script[^>]+src="[^"]*_static/mathjax/tex-chtml\.js', page)
     assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_has_exercises_with_collapsed_solutions(site, lesson):
+    page = (site / "book" / f"{lesson}.html").read_text(encoding="utf-8")
+    exercises = re.findall(r'class="[^"]*\bexercise\b[^"]*"', page)
+    solutions = re.findall(r'class="([^"]*\bsolution\b[^"]*)"', page)
+    assert len(exercises) >= 2, f"{lesson}: fewer than two exercises"
+    assert len(solutions) >= len(exercises), f"{lesson}: an exercise without a solution"
+    assert all("dropdown" in c for c in solutions), f"{lesson}: a solution is not collapsed"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_links_the_glossary_and_cites_the_references(site, lesson):
+    hrefs = _parse(site / "book" / f"{lesson}.html").hrefs
+    assert any(h.startswith("glossary.html#term-") for h in hrefs), f"{lesson}: no glossary link"
+    assert any(h.startswith("references.html#id") for h in hrefs), f"{lesson}: no citation"
+
+
+def test_references_page_holds_the_cited_works(site):
+    text = (site / "book" / "references.html").read_text(encoding="utf-8")
+    for author in ("Eckart", "Baldi", "Oja", "Plaut", "Kunin", "Bao"):
+        assert author in text, f"the references page lacks {author}"
+
+
+def test_glossary_gives_english_and_japanese_names(site):
+    text = (site / "book" / "glossary.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<dt id="term-[^"]*">(.*?)<', text)
+    assert len(terms) >= 20
+    definitions = re.findall(r"<dd>(.*?)</dd>", text, re.S)
+    japanese = [d for d in definitions if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", d)]
+    assert len(japanese) >= 0.8 * len(terms), "most terms need their Japanese name"
