@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import data, linalg
-from helpers.training import fit_linear_autoencoder, full_mse, sweep_linear_autoencoders
+from helpers import Autoencoder, data, linalg
+from helpers.training import (fit_linear_autoencoder, full_mse, seed_everything,
+                              sweep_linear_autoencoders)
 
 SEEDS = range(20)
 RAW = data.iris(standardized=False).X
@@ -140,9 +141,63 @@ def test_full_batch_training_reaches_the_identity(article):
     e_adam = np.einsum("ij,sik,kj->sj", V, np.eye(4) - adam.W_tilde @ adam.W, V)
     # measured over seeds 0-19: largest |e_j| 0.0084 (seed 18, direction 1); bound 0.02
     assert np.abs(e_adam).max() < 0.02, e_adam
+    # measured: 19 seeds at gap <= 8.0e-7; the 20th (seed 18) is in a late loss spike
+    assert np.sum(gap_adam < 1e-5) >= 17, gap_adam
+    for seed in np.flatnonzero(gap_adam > 1e-5):
+        history = adam.loss_history[seed]
+        # measured (seed 18): loss down to 4.8e-15, then 2.0e-4 at step 1000; its
+        # error is mostly along v_1, not v_4 (the lag of the article's recipe)
+        assert history.min() < 1e-12 and history[-1] > 1e2 * history.min(), seed
+        assert np.abs(e_adam[seed]).argmax() != 3, (seed, e_adam[seed])
     lagging = np.flatnonzero(np.linalg.norm(E, axis=(1, 2)) > 0.1)
     for seed in lagging:
         model, _ = fit_linear_autoencoder(X, 4, seed=int(seed), recipe="lbfgs", steps=10)
         gap = np.linalg.norm(_numpy(model.W_tilde) @ _numpy(model.W) - np.eye(4))
         # measured over seeds 0-39: L-BFGS gap <= 5.8e-6; bound 1e-4
         assert gap < 1e-4, (seed, gap)
+
+
+def _full_batch_adam_gaps(seeds, beta2: float, lr: float = 0.01,
+                          steps: int = 1000) -> np.ndarray:
+    """|I - W~W|_F after full-batch Adam with decay rate beta2, one model per seed.
+
+    The models start from the same weights as the helpers give each seed.
+    """
+    encoders, decoders = [], []
+    for seed in seeds:
+        seed_everything(int(seed))
+        model = Autoencoder(4, 4, bias=False)
+        encoders.append(model.W.detach())
+        decoders.append(model.W_tilde.detach())
+    W = torch.stack(encoders).requires_grad_()
+    W_t = torch.stack(decoders).requires_grad_()
+    optimizer = torch.optim.Adam([W, W_t], lr=lr, betas=(0.9, beta2))
+    data_t = torch.tensor(X, dtype=torch.float32)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)            # tiny matrices: one thread is fastest
+    try:
+        for _ in range(steps):
+            optimizer.zero_grad()
+            out = data_t @ W.transpose(1, 2) @ W_t.transpose(1, 2)
+            ((out - data_t) ** 2).mean(dim=(1, 2)).sum().backward()
+            optimizer.step()
+    finally:
+        torch.set_num_threads(threads)
+    product = (W_t @ W).detach().double().numpy()
+    return np.linalg.norm(product - np.eye(4), axis=(1, 2))
+
+
+def test_adam_memory_keeps_the_small_direction_slow(article):
+    """The lesson's explanation of the lag under Adam: its running estimate of the
+    gradient's size (beta2 = 0.999) remembers the large early gradients. With the
+    article's lr 0.01, full-batch Adam lags just as the mini-batch recipe does, and
+    a shorter memory (beta2 = 0.99) finishes. So neither mini-batch noise nor Adam's
+    normalization as such is what removes or causes the lag."""
+    _, E, _ = article
+    lagging = np.flatnonzero(np.linalg.norm(E, axis=(1, 2)) > 0.1)
+    long_memory = _full_batch_adam_gaps(lagging, beta2=0.999)
+    short_memory = _full_batch_adam_gaps(lagging, beta2=0.99)
+    # measured on the 7 lagging seeds of 0-19: beta2 0.999 gaps 0.006 to 0.91, five
+    # above 0.1; beta2 0.99 gaps 0.0002 to 0.0035; bounds 0.1 (at least 2) and 0.02
+    assert np.sum(long_memory > 0.1) >= 2, long_memory
+    assert short_memory.max() < 0.02, short_memory
