@@ -160,7 +160,8 @@ def pytorch_init(n_inputs: int, n_hidden: int, seeds: Sequence[int]
 
 def train(X: np.ndarray, W0: np.ndarray, W_tilde0: np.ndarray, steps: int, lr: float,
           method: str = "gd", record: np.ndarray | None = None,
-          keep_weights: bool = False) -> Trajectory:
+          keep_weights: bool = False, betas: tuple[float, float] = (0.9, 0.999)
+          ) -> Trajectory:
     """Full-batch training of bias-free linear autoencoders, from given initial weights.
 
     Parameters
@@ -177,11 +178,14 @@ def train(X: np.ndarray, W0: np.ndarray, W_tilde0: np.ndarray, steps: int, lr: f
         The learning rate.
     method : {"gd", "adam"}
         "gd": plain gradient descent, W <- W - lr dL/dW. "adam": PyTorch's Adam
-        with its defaults (betas 0.9 and 0.999, eps 1e-8), entry by entry.
+        (``torch.optim.Adam`` with eps 1e-8 and no weight decay), entry by entry.
     record : array of int, optional
         The steps (0 to ``steps``) after which to record; default every step.
     keep_weights : bool
         Also record the weights.
+    betas : (float, float)
+        Adam's decay rates for its running means of the gradient and of its
+        square (PyTorch's defaults); ignored by "gd".
 
     Returns
     -------
@@ -193,6 +197,9 @@ def train(X: np.ndarray, W0: np.ndarray, W_tilde0: np.ndarray, steps: int, lr: f
     steps = check_int(steps, "steps", low=1)
     lr = check_positive_float(lr, "lr")
     method = check_choice(method, "method", ("gd", "adam"))
+    if (not isinstance(betas, tuple) or len(betas) != 2
+            or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
+        raise ValueError(f"betas must be a pair of numbers in [0, 1), got {betas!r}")
     if not isinstance(keep_weights, bool):
         raise TypeError(f"keep_weights must be a bool, got {type(keep_weights).__name__}")
     if record is None:
@@ -210,7 +217,7 @@ def train(X: np.ndarray, W0: np.ndarray, W_tilde0: np.ndarray, steps: int, lr: f
     kept_W = np.empty((W.shape[0], record.size) + W.shape[1:]) if keep_weights else None
     kept_Wt = np.empty((W.shape[0], record.size) + W_tilde.shape[1:]) if keep_weights else None
     moments = [np.zeros_like(W), np.zeros_like(W_tilde), np.zeros_like(W), np.zeros_like(W_tilde)]
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    (beta1, beta2), eps = betas, 1e-8
     slot = 0
     for step in range(steps + 1):
         if slot < record.size and step == record[slot]:
@@ -300,8 +307,8 @@ def half_time(eigenvalue: float, initial: float, n: int, lr: float | None = None
     return float(lr * log_odds / (2 * np.log1p(2 * lr * lam / n)))
 
 
-def initial_strengths(W0: np.ndarray, W_tilde0: np.ndarray, components: np.ndarray
-                      ) -> np.ndarray:
+def initial_strengths(W0: np.ndarray, W_tilde0: np.ndarray, components: np.ndarray,
+                      relative: bool = False) -> np.ndarray:
     """The effective initial strengths of the first m directions, from small weights.
 
     While the weights are small, the parts a_j = W u_j and b_j = W~^T u_j (vectors
@@ -317,6 +324,9 @@ def initial_strengths(W0: np.ndarray, W_tilde0: np.ndarray, components: np.ndarr
     W_tilde0 : array of shape (n, m) or (S, n, m)
     components : array of shape (n, n)
         The principal directions u_j, columns in order of decreasing eigenvalue.
+    relative : bool
+        Return instead the fraction of |c_j|^2 that survives the Gram-Schmidt step:
+        the approximation is good when it is not tiny.
 
     Returns
     -------
@@ -329,8 +339,11 @@ def initial_strengths(W0: np.ndarray, W_tilde0: np.ndarray, components: np.ndarr
     W, W_tilde = _stacked(W0, W_tilde0, n)
     m = W.shape[1]
     c = (W @ U + np.swapaxes(W_tilde, 1, 2) @ U)[:, :, :m] / 2    # (S, m, m): column j is c_j
+    if not isinstance(relative, bool):
+        raise TypeError(f"relative must be a bool, got {type(relative).__name__}")
     R = np.linalg.qr(c, mode="r")
-    return np.abs(np.diagonal(R, axis1=1, axis2=2)) ** 2
+    strengths = np.abs(np.diagonal(R, axis1=1, axis2=2)) ** 2
+    return strengths / np.sum(c ** 2, axis=1) if relative else strengths
 
 
 def crossing_times(times: np.ndarray, values: np.ndarray, level: float) -> np.ndarray:

@@ -203,6 +203,10 @@ def test_initial_strengths_use_gram_schmidt_in_eigenvalue_order(iris):
     s0 = dynamics.initial_strengths(W0, Wt0, U)
     assert s0.shape == (1, 2)
     assert s0[0, 0] == pytest.approx(1.0) and s0[0, 1] == pytest.approx(0.0, abs=1e-24)
+    fraction = dynamics.initial_strengths(W0, Wt0, U, relative=True)
+    assert fraction[0, 0] == pytest.approx(1.0) and fraction[0, 1] == pytest.approx(0.0, abs=1e-24)
+    with pytest.raises(TypeError, match="relative must be a bool"):
+        dynamics.initial_strengths(W0, Wt0, U, relative=1)
     with pytest.raises(ValueError, match="components must be square"):
         dynamics.initial_strengths(W0, Wt0, U[:, :2])
 
