@@ -23,7 +23,6 @@ import numpy as np
 from collections.abc import Sequence
 
 from ._checks import as_float_array, check_choice, check_int, check_positive_float
-from .linalg import pca
 from .models import Autoencoder
 from .training import seed_everything
 
@@ -211,38 +210,55 @@ def train(X: np.ndarray, W0: np.ndarray, W_tilde0: np.ndarray, steps: int, lr: f
         if np.any(np.diff(record) <= 0) or record[0] < 0 or record[-1] > steps:
             raise ValueError(f"record must be increasing steps in [0, {steps}]")
     C = X.T @ X / X.shape[0]
-    U = pca(X).components
-    strengths = np.empty((W.shape[0], record.size, n))
-    mse = np.empty((W.shape[0], record.size))
-    kept_W = np.empty((W.shape[0], record.size) + W.shape[1:]) if keep_weights else None
-    kept_Wt = np.empty((W.shape[0], record.size) + W_tilde.shape[1:]) if keep_weights else None
-    moments = [np.zeros_like(W), np.zeros_like(W_tilde), np.zeros_like(W), np.zeros_like(W_tilde)]
+    lam, U = np.linalg.eigh(C)
+    lam, U = lam[::-1], U[:, ::-1]                      # principal directions u_j
+    # Gradient descent does not depend on the coordinates: run it where C is
+    # diagonal (W U, U^T W~), which saves a matrix product a step. Adam scales each
+    # weight entry, so it runs in the original coordinates.
+    rotated = method == "gd"
+    if rotated:
+        W, W_tilde = W @ U, U.T @ W_tilde
+    S, eye = W.shape[0], np.eye(n)
+    strengths = np.empty((S, record.size, n))
+    mse = np.empty((S, record.size))
+    kept_W = np.empty((S, record.size) + W.shape[1:]) if keep_weights else None
+    kept_Wt = np.empty((S, record.size) + W_tilde.shape[1:]) if keep_weights else None
+    m_W, m_Wt, v_W, v_Wt = (np.zeros_like(W), np.zeros_like(W_tilde),
+                            np.zeros_like(W), np.zeros_like(W_tilde))
     (beta1, beta2), eps = betas, 1e-8
     slot = 0
     for step in range(steps + 1):
+        P = W_tilde @ W
+        E = eye - P
         if slot < record.size and step == record[slot]:
-            P = W_tilde @ W
-            strengths[:, slot] = np.einsum("ij,sik,kj->sj", U, P, U)
-            E = np.eye(n) - P
-            mse[:, slot] = np.einsum("sij,jk,sik->s", E, C, E) / n   # covariance_mse
+            if rotated:
+                strengths[:, slot] = np.diagonal(P, axis1=1, axis2=2)
+                mse[:, slot] = np.einsum("sij,j->s", E * E, lam) / n
+            else:
+                strengths[:, slot] = np.einsum("ij,sik,kj->sj", U, P, U)
+                mse[:, slot] = np.einsum("sij,jk,sik->s", E, C, E) / n
             if keep_weights:
-                kept_W[:, slot], kept_Wt[:, slot] = W, W_tilde
+                kept_W[:, slot] = W @ U.T if rotated else W
+                kept_Wt[:, slot] = U @ W_tilde if rotated else W_tilde
             slot += 1
         if step == steps:
             break
-        gW, gWt = _gradients(C, W, W_tilde)
+        EC = E * lam if rotated else E @ C                  # (I - W~W) C
+        gW = -(2 / n) * np.swapaxes(W_tilde, 1, 2) @ EC
+        gWt = -(2 / n) * EC @ np.swapaxes(W, 1, 2)
         if method == "gd":
             W, W_tilde = W - lr * gW, W_tilde - lr * gWt
             continue
-        m_W, m_Wt, v_W, v_Wt = moments          # torch.optim.Adam, step by step
-        m_W[:] = beta1 * m_W + (1 - beta1) * gW
-        m_Wt[:] = beta1 * m_Wt + (1 - beta1) * gWt
-        v_W[:] = beta2 * v_W + (1 - beta2) * gW * gW
-        v_Wt[:] = beta2 * v_Wt + (1 - beta2) * gWt * gWt
+        m_W = beta1 * m_W + (1 - beta1) * gW               # torch.optim.Adam, step by step
+        m_Wt = beta1 * m_Wt + (1 - beta1) * gWt
+        v_W = beta2 * v_W + (1 - beta2) * gW * gW
+        v_Wt = beta2 * v_Wt + (1 - beta2) * gWt * gWt
         t = step + 1
         correction1, root2 = 1 - beta1 ** t, np.sqrt(1 - beta2 ** t)
         W = W - (lr / correction1) * m_W / (np.sqrt(v_W) / root2 + eps)
         W_tilde = W_tilde - (lr / correction1) * m_Wt / (np.sqrt(v_Wt) / root2 + eps)
+    if rotated:
+        W, W_tilde = W @ U.T, U @ W_tilde
     return Trajectory(record.copy(), strengths, mse, W, W_tilde, kept_W, kept_Wt)
 
 
