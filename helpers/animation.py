@@ -17,6 +17,7 @@ from unittest import mock
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.animation import Animation, FuncAnimation
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
@@ -44,7 +45,8 @@ _BUTTON_STYLE = """<style>
 .animation .anim-buttons button { color: inherit; background: transparent;
   border: 1px solid currentColor; border-radius: 4px; height: 28px; }
 .animation .anim-buttons button svg { width: 14px; height: 14px; vertical-align: middle; }
-.animation img { max-width: 100%; height: auto; background: white; }
+div.animation { display: block; }
+div.animation img { width: 100%; max-width: 720px; height: auto; background: white; }
 </style>"""
 
 
@@ -102,7 +104,7 @@ def training_animation(steps: np.ndarray, codes: np.ndarray, scores: np.ndarray,
                        score_std: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
                        loss_steps: np.ndarray, loss: np.ndarray,
                        floors: dict[str, float], interval: int = 300,
-                       dpi: int = 80) -> FuncAnimation:
+                       dpi: int = 90) -> FuncAnimation:
     """The codes of a 2-unit linear autoencoder during training, beside its loss.
 
     Left, the codes of every sample at each recorded step, one colour and marker per
@@ -204,10 +206,11 @@ def training_animation(steps: np.ndarray, codes: np.ndarray, scores: np.ndarray,
 
     dots = [ax_codes.plot([], [], _MARKERS[c], ms=3.5, alpha=0.8, color=PALETTE[CYCLE[c]])[0]
             for c in range(len(class_names))]
-    arrows = [ax_codes.plot([], [], "-", lw=2.2, color=PALETTE[colour])[0]
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
+    arrows = [ax_codes.plot([], [], "-", lw=2.2, color=PALETTE[colour], path_effects=halo)[0]
               for colour in ("black", "grey")]
-    tips = [ax_codes.text(0, 0, f"PC{j + 1}", fontsize=8, ha="center", va="center")
-            for j in range(2)]
+    tips = [ax_codes.text(0, 0, f"PC{j + 1}", fontsize=8, ha="center", va="center",
+                          path_effects=halo) for j in range(2)]
     done, = ax_loss.plot([], [], color=PALETTE["blue"], lw=2)
     here, = ax_loss.plot([], [], "o", ms=5, color=PALETTE["blue"])
 
