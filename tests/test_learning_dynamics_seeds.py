@@ -119,6 +119,9 @@ def test_adam_compresses_the_spread_but_u4_stays_last(from_pytorch_init):
     assert -0.8 < np.median(adam["slopes"]) < -0.4
     # compression of the median ratio: 7.2 (0-19), 7.9 (100-139)
     assert np.median(gd["ratio"]) / np.median(adam["ratio"]) > 3
+    # Adam does not keep the order of the others on every seed: 19 of 20 (0-19)
+    # and 35 of 40 (100-139) learn all four in order
+    assert not np.all(np.diff(adam["times"], axis=1) > 0)
 
 
 def test_a_shorter_memory_lets_adam_catch_up_on_u4(from_pytorch_init):
