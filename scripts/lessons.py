@@ -150,7 +150,7 @@ def parse(path: Path, text: str | None = None) -> Lesson:
         meta_lines: list[str] = []
         meta_start = 0
         if i < len(lines) and lines[i].strip() == "---":
-            meta_start = i + 1
+            meta_start = i + 2  # the first line after ---
             i += 1
             while i < len(lines) and lines[i].strip() != "---":
                 meta_lines.append(lines[i])
