@@ -175,12 +175,12 @@ def speed_section() -> list[str]:
     print("  built the book, cold and warm", file=sys.stderr)
     pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:randomly",
               "-n", "2", "--dist", "loadgroup"]
-    quick = run_timed(pytest + ["-m", "not site and not colab"])
+    quick = run_timed(pytest + ["-m", "not site and not colab and not build"])
     full = run_timed(pytest)
     print("  ran the test suites", file=sys.stderr)
     lines += [
         f"| helpers tests + book checks + nbval over every notebook "
-        f"(`pytest -n 2 -m \"not site and not colab\"`) | {quick:.0f} s |",
+        f"(`pytest -n 2 -m \"not site and not colab and not build\"`) | {quick:.0f} s |",
         f"| full test suite (`pytest -n 2`: adds built-site, browser and Colab-readiness tests; "
         f"site already built) | {full:.0f} s |",
         f"| cold book build (`_build/` deleted, every notebook executed) | {cold:.0f} s |",

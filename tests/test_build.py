@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.build
+
 LESSON = '''---
 jupytext:
   text_representation:

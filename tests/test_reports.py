@@ -11,10 +11,13 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 from test_build import FALSE
 
 import sync
+
+pytestmark = pytest.mark.build
 
 
 def test_a_false_claim_is_reported_once_as_its_lesson_line(tmp_path):

@@ -17,6 +17,11 @@ extension:
    executes it again (and fails again) instead of reporting success;
 4. replaces the failed page in the output with a short "not built" page, so no page showing
    a false claim is left in _build/html as if built.
+
+Why not myst-nb's own switches: `nb_execution_raise_on_error` aborts Sphinx at the first
+failing notebook (the other lessons are not executed or reported) with a Sphinx
+traceback, and `nb_execution_show_tb` prints the whole coloured traceback of the cell;
+neither names the lesson's source line, and neither fixes the cached rerun.
 """
 
 from __future__ import annotations
