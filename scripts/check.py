@@ -435,39 +435,39 @@ def exercises(lesson: Lesson, book: Book):
                           "that asserts its answer")
 
 
+def _role_uses(lesson: Lesson, name: str) -> list[tuple[str, str, int]]:
+    """(role, body, line) of every use of the role `name` (or `name:variant`)."""
+    return [(role, body, line) for role, body, line in _roles(lesson)
+            if role == name or role.startswith(name + ":")]
+
+
 @rule("glossary", "the lesson links glossary terms with {term}, and every term exists in "
       "book/glossary.md")
 def glossary(lesson: Lesson, book: Book):
-    found = False
-    for role, body, line in _roles(lesson):
-        if role != "term":
-            continue
-        found = True
+    uses = _role_uses(lesson, "term")
+    if not uses:
+        yield Problem(lesson.name, 1, "no glossary link: mark the first use of a term with "
+                      "{term}`...` (terms are in book/glossary.md)")
+    for _, body, line in uses:
         target = re.search(r"<([^>]*)>\s*$", body)
         term = (target.group(1) if target else body).strip().lower()
         if book.glossary_terms and term not in book.glossary_terms:
             yield Problem(lesson.name, line, f"{{term}}`{body}`: no glossary entry "
                           f"{term!r} in book/glossary.md: add it there or fix the spelling")
-    if not found:
-        yield Problem(lesson.name, 1, "no glossary link: mark the first use of a term with "
-                      "{term}`...` (terms are in book/glossary.md)")
 
 
 @rule("citation", "the lesson cites with {cite:t}/{cite:p}, and every key is in "
       "book/references.bib")
 def citation(lesson: Lesson, book: Book):
-    found = False
-    for role, body, line in _roles(lesson):
-        if not role.startswith("cite"):
-            continue
-        found = True
-        for key in re.split(r"[,;]\s*", body):
-            if key.strip() and book.bib_keys and key.strip() not in book.bib_keys:
-                yield Problem(lesson.name, line, f"citation key {key.strip()!r} is not in "
-                              "book/references.bib: add the entry there")
-    if not found:
+    uses = _role_uses(lesson, "cite")
+    if not uses:
         yield Problem(lesson.name, 1, "no citation: cite a source with {cite:t}`key` or "
                       "{cite:p}`key` (entries in book/references.bib)")
+    keys = [(key.strip(), line) for _, body, line in uses for key in re.split(r"[,;]", body)]
+    for key, line in keys:
+        if key and book.bib_keys and key not in book.bib_keys:
+            yield Problem(lesson.name, line, f"citation key {key!r} is not in "
+                          "book/references.bib: add the entry there")
 
 
 @rule("math", "the lesson has math ($...$ or $$...$$)")

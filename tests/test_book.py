@@ -88,7 +88,7 @@ except ImportError:
 ```
 '''
 
-GOOD = '''---
+FRONT = '''---
 jupytext:
   text_representation:
     extension: .md
@@ -98,7 +98,9 @@ kernelspec:
   language: python
   name: python3
 ---
+'''
 
+GOOD = FRONT + '''
 # A good lesson
 
 An {term}`autoencoder` reproduces its input {cite:p}`baldi1989`, $x \\approx \\tilde x$.
@@ -126,13 +128,16 @@ The map is $4 \\to 2 \\to 4$. A deliberate 0.87 from the article. <!-- typed: 0.
 
 ## Exercises
 
-```{exercise}
-:label: ex-a
+EXERCISES'''
 
-One.
+EXERCISE = '''
+```{exercise}
+:label: ex-LABEL
+
+An exercise.
 ```
 
-```{solution-start} ex-a
+```{solution-start} ex-LABEL
 :class: dropdown
 ```
 
@@ -142,36 +147,11 @@ assert 1 + 1 == 2
 
 ```{solution-end}
 ```
-
-```{exercise}
-:label: ex-b
-
-Two.
-```
-
-```{solution-start} ex-b
-:class: dropdown
-```
-
-```{code-cell} ipython3
-assert 2 + 2 == 4
-```
-
-```{solution-end}
-```
 '''
+GOOD = GOOD.replace("EXERCISES", "".join(EXERCISE.replace("LABEL", label)
+                                         for label in "ab"))
 
-BAD = '''---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+BAD = FRONT + '''
 # A bad lesson
 
 It reproduces its input {term}`no such term`, {cite:p}`nobody2099`.

@@ -16,20 +16,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from test_book import FRONT
 
 pytestmark = pytest.mark.build
 
-LESSON = '''---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+LESSON = FRONT + '''
 # A tiny lesson
 
 ```{code-cell} ipython3
