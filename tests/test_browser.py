@@ -1,4 +1,10 @@
-"""The built site in a real browser: Debian's Chromium driven by Playwright.
+"""The built site in a real browser (Chromium or Chrome) driven by Playwright.
+
+Which browser: the executable named by the environment variable BOOK_BROWSER if it is
+set; else the system's Chromium or Chrome (`chromium`, `chromium-browser`,
+`google-chrome`, ...; Debian's `apt-get install chromium`, as .ci/run does), if it starts;
+else Playwright's own Chromium (`python -m playwright install chromium`, as the GitHub
+workflow does: on Ubuntu 24.04 apt's chromium is a snap that does not start on runners).
 
 For every page of the table of contents, in light and dark mode: no console errors
 and no failed requests; every image loaded and has alt text; the math rendered by
@@ -12,7 +18,9 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from test_site import HTML, LESSONS, colab_url, toc_pages
@@ -27,14 +35,52 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync"]
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        message = "Chromium is not installed: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # in CI a missing browser is a failure, not a skip
-        pytest.skip(message)
-    return path
+BROWSER_VARIABLE = "BOOK_BROWSER"
+SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                   "chrome")
+
+
+def _starts(path: str) -> bool:
+    """Whether an executable is a browser that runs (a snap stub without its snap fails)."""
+    try:
+        result = subprocess.run([path, "--version"], capture_output=True, text=True,
+                                timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0 and any(w in result.stdout for w in ("Chromium", "Chrome"))
+
+
+def playwright_browser() -> str | None:
+    """Playwright's own Chromium, if `python -m playwright install chromium` put it there."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    with sync_playwright() as p:
+        path = p.chromium.executable_path
+    return path if path and Path(path).exists() else None
+
+
+def find_browser() -> tuple[str | None, str]:
+    """(executable or None for Playwright's default, where it came from); skip if none."""
+    chosen = os.environ.get(BROWSER_VARIABLE, "").strip()
+    if chosen:
+        path = shutil.which(chosen) or chosen
+        if not Path(path).exists():
+            pytest.fail(f"{BROWSER_VARIABLE}={chosen} does not exist")
+        return path, BROWSER_VARIABLE
+    for name in SYSTEM_BROWSERS:
+        path = shutil.which(name)
+        if path and _starts(path):
+            return path, "system"
+    path = playwright_browser()
+    if path:
+        return path, "playwright"
+    message = ("no browser: set BOOK_BROWSER, install Chromium (apt-get install chromium) "
+               "or run `.venv/bin/python -m playwright install chromium`")
+    if os.environ.get("CI"):
+        pytest.fail(message)  # in CI a missing browser is a failure, not a skip
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +103,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = _chromium()
+    executable, _ = find_browser()
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
