@@ -2,7 +2,7 @@
 
 The lesson measures one seed (0) for its first experiments and seeds 0-19 for
 the article's recipe. Here each seed-dependent claim is checked on two disjoint
-ranges with the same tolerances: seeds 0-9 and 100-109 for the per-seed L-BFGS
+ranges with the same tolerances: seeds 0-7 and 100-107 for the per-seed L-BFGS
 fits (three fits a seed, the slow part), seeds 0-19 and 100-139 for the
 vectorized sweeps.
 The train/test split, the initial weights and the noise all follow the seed, as
@@ -20,7 +20,7 @@ from helpers import data, linalg
 from helpers.rounding import FLOAT32_EPS, forward_rounding_bound, mse_rounding_bound
 from helpers.training import fit_linear_autoencoder, full_mse, sweep_linear_autoencoders
 
-FIT_RANGES = [range(10), range(100, 110)]     # three L-BFGS fits a seed
+FIT_RANGES = [range(8), range(100, 108)]     # three L-BFGS fits a seed
 SWEEP_RANGES = [range(20), range(100, 140)]   # vectorized over seeds
 RAW = data.iris(standardized=False).X
 X = data.iris().X  # all 150 flowers, standardized: the article's setting
@@ -80,7 +80,7 @@ def _one_seed(seed: int) -> dict:
     return out
 
 
-@pytest.fixture(scope="module", params=FIT_RANGES, ids=["seeds0-9", "seeds100-109"])
+@pytest.fixture(scope="module", params=FIT_RANGES, ids=["seeds0-7", "seeds100-107"])
 def runs(request) -> list[dict]:
     return [_one_seed(seed) for seed in request.param]
 
