@@ -6,6 +6,7 @@ Usage: python scripts/sync.py   (or `make sync`)
 2. Rewrites the install URL in each lesson's setup cell to git+URL@BRANCH.
 3. Writes book/NN_name.ipynb from lessons_src/NN_name.md with jupytext: no outputs,
    stable cell ids, so regenerating an unchanged lesson changes no byte.
+4. Does the same for the Japanese edition: lessons_src/ja/NN_name.md -> book/ja/NN_name.ipynb.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "lessons_src"
 BOOK = ROOT / "book"
+JA_SOURCES = SOURCES / "ja"  # the Japanese edition: lessons_src/ja/NN_name.md
+JA_BOOK = BOOK / "ja"        # and its notebooks, book/ja/NN_name.ipynb
 INSTALL_URL = re.compile(r'"git\+https://[^"]*"')
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -31,14 +34,20 @@ def install_url(config_path: Path = ROOT / "_config.yml") -> str:
     return f"git+{repo['url'].rstrip('/')}@{repo['branch']}"
 
 
-def lesson_sources() -> list[Path]:
-    """The lessons, in reading order: lessons_src/NN_name.md."""
-    return sorted(p for p in SOURCES.glob("*.md") if re.match(r"\d\d_", p.name))
+def lesson_sources(folder: Path = SOURCES) -> list[Path]:
+    """The lessons, in reading order: lessons_src/NN_name.md (or those of `folder`)."""
+    return sorted(p for p in folder.glob("*.md") if re.match(r"\d\d_", p.name))
+
+
+def ja_lesson_sources() -> list[Path]:
+    """The Japanese lessons, in reading order: lessons_src/ja/NN_name.md."""
+    return lesson_sources(JA_SOURCES)
 
 
 def notebook_for(source: Path) -> Path:
-    """The notebook paired with a lesson source."""
-    return BOOK / (source.stem + ".ipynb")
+    """The notebook paired with a lesson source (book/ja/ for a Japanese one)."""
+    book = JA_BOOK if source.parent.resolve() == JA_SOURCES.resolve() else BOOK
+    return book / (source.stem + ".ipynb")
 
 
 def to_notebook(source: Path) -> nbformat.NotebookNode:
@@ -57,7 +66,7 @@ def to_notebook(source: Path) -> nbformat.NotebookNode:
 
 def main() -> int:
     url = install_url()
-    for source in lesson_sources():
+    for source in lesson_sources() + ja_lesson_sources():
         text = source.read_text(encoding="utf-8")
         if not INSTALL_URL.search(text):
             print(f"error: {source} has no setup cell installing \"git+https://...\"",
@@ -70,6 +79,7 @@ def main() -> int:
         new_nb = nbformat.writes(to_notebook(source)) + "\n"
         old_nb = target.read_text(encoding="utf-8") if target.exists() else None
         if new_nb != old_nb:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(new_nb, encoding="utf-8")
             print(f"wrote {target.relative_to(ROOT)}")
     return 0
