@@ -23,8 +23,10 @@ install: $(STAMP)
 ## build: install, then build the HTML site into _build/html (strict: any warning fails)
 build: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python scripts/build_ja.py
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+	@echo "The Japanese edition:    file://$(CURDIR)/_build/html/ja/index.html"
 
 ## test: install, build the site, then run the whole test suite
 test: build
