@@ -169,9 +169,12 @@ def speed_section() -> list[str]:
         lines.append(f"| execute {path.name} | {total:.1f} s (cells {cells:.1f} s) |")
         print(f"  executed: {path.name}", file=sys.stderr)
     jb = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+    ja = [str(BIN / "python"), str(ROOT / "scripts" / "build_ja.py")]  # Japanese edition
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
     cold = run_timed(jb)
+    cold_ja = run_timed(ja)
     warm = run_timed(jb)
+    warm_ja = run_timed(ja)
     print("  built the book, cold and warm", file=sys.stderr)
     pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:randomly"]
     quick = run_timed(pytest + ["-m", "not site and not colab"])
@@ -184,6 +187,9 @@ def speed_section() -> list[str]:
         f"site already built) | {full:.0f} s |",
         f"| cold book build (`_build/` deleted, every notebook executed) | {cold:.0f} s |",
         f"| warm rebuild (nothing changed, execution cached) | {warm:.1f} s |",
+        f"| cold build of the Japanese edition (`scripts/build_ja.py`, after the English "
+        f"one) | {cold_ja:.0f} s |",
+        f"| warm rebuild of the Japanese edition | {warm_ja:.1f} s |",
         "",
     ]
     return lines

@@ -185,6 +185,9 @@ def build(quiet: bool = False, strict: bool = True) -> int:
 
     # myst-nb writes executed notebooks and their images to <output>/../jupyter_execute,
     # a fixed name (myst-nb 1.4.0): for _build/html/ja that is inside the English site.
+    # Set for this build only (restored below), so a build script that builds the
+    # English edition in the same process afterwards is not affected.
+    output_folder = myst_nb.sphinx_ext.OUTPUT_FOLDER
     myst_nb.sphinx_ext.OUTPUT_FOLDER = os.path.relpath(EXECUTED, OUTPUT.parent)
     config_path, toc_path = write_generated(quiet)
     toc = read_yaml(toc_path)
@@ -195,10 +198,13 @@ def build(quiet: bool = False, strict: bool = True) -> int:
         "nb_execution_cache_path": CACHE.as_posix(),
         "html_theme_options": {"search_bar_text": read_yaml(STRINGS)["search_bar_text"]},
     }
-    result = build_sphinx(SOURCE, OUTPUT, noconfig=True, path_config=str(config_path),
-                          confoverrides=overrides, doctreedir=DOCTREES,
-                          warningiserror=strict, keep_going=strict,
-                          quiet=quiet, really_quiet=False)
+    try:
+        result = build_sphinx(SOURCE, OUTPUT, noconfig=True, path_config=str(config_path),
+                              confoverrides=overrides, doctreedir=DOCTREES,
+                              warningiserror=strict, keep_going=strict,
+                              quiet=quiet, really_quiet=False)
+    finally:
+        myst_nb.sphinx_ext.OUTPUT_FOLDER = output_folder
     if isinstance(result, Exception) or result:
         print(f"error: the Japanese edition did not build ({result!r}); see above",
               file=sys.stderr)
