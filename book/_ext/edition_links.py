@@ -24,7 +24,7 @@ DEFAULTS = {
     "edition_language": "en",
     "edition_other_language": "ja",
     "edition_other_label": "日本語",
-    "edition_other_missing": "日本語版 (this page is not translated yet)",
+    "edition_other_missing": "Japanese edition (this page is not translated yet)",
     "edition_other_root": "ja/",        # the other site's root, seen from this site's root
     "edition_other_srcdir": "book/ja",  # its source folder, seen from this srcdir
     "edition_docname_strip": "book/",   # this docname minus this prefix ...
@@ -88,8 +88,10 @@ def add_bar(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
         url = colab_url(app, pagename)
         if url:
             items.append(_badge(url, config.edition_colab_text, config.edition_language))
+    # the label is in the other language only when it names the translated page
+    text_lang = f' lang="{lang}"' if other is not None else ""
     items.append(
-        f'<a class="edition-link" href="{html.escape(href)}" hreflang="{lang}" lang="{lang}">'
+        f'<a class="edition-link" href="{html.escape(href)}" hreflang="{lang}"{text_lang}>'
         f'<i class="fa-solid fa-language" aria-hidden="true"></i> {html.escape(label)}</a>')
     bar = f'<div class="edition-bar">{" ".join(items)}</div>'
     context["body"] = body.replace("</h1>", "</h1>\n" + bar, 1)
