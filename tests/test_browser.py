@@ -16,7 +16,6 @@ import http.server
 import os
 import shutil
 import threading
-
 import urllib.parse
 
 import pytest
@@ -181,7 +180,9 @@ def _search(browser, server, edition, query: str) -> list[str]:
     context, page, problems = _open(browser, url, "light")
     try:
         page.wait_for_selector("#search-results ul.search li", timeout=15000)
-        page.wait_for_load_state("networkidle")
+        # results appear one by one; the summary is written after the last one
+        page.wait_for_function("() => document.querySelector("
+                               "'#search-results .search-summary').innerText", timeout=15000)
         assert problems == []
         return page.eval_on_selector_all("#search-results ul.search li a",
                                          "as => as.map(a => a.getAttribute('href'))")

@@ -1,6 +1,7 @@
 """The Japanese edition's text: search that finds compound words, and line breaks.
 
-1. Search. Sphinx's own Japanese search splits the text into words with TinySegmenter when it
+1. Search. (Also: Sphinx 7.4's Japanese catalog leaves the search's closing message
+empty; it is filled in.) Sphinx's own Japanese search splits the text into words with TinySegmenter when it
 builds the index (主成分分析 becomes 主成 / 分分 / 析), but splits the reader's query only
 at spaces and punctuation in the browser, so the query 主成分分析 is one word that is
 not in the index and finds nothing.
@@ -43,7 +44,13 @@ _PUNCT = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b
 _BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 SPLITTER_JS = r"""
-/* Japanese: the same character bigrams as book/_ext/japanese_search.py (Python). */
+/* Sphinx 7.4's Japanese catalog leaves the search's closing message untranslated (""),
+   and its JavaScript then shows nothing: give it the Japanese text. */
+if (!Documentation.TRANSLATIONS["Search finished, found ${resultCount} page(s) matching the search query."])
+  Documentation.TRANSLATIONS["Search finished, found ${resultCount} page(s) matching the search query."] =
+    "検索が終わりました。条件に一致するページが ${resultCount} 件見つかりました。";
+
+/* Japanese: the same character bigrams as book/_ext/japanese.py (Python). */
 const CJK_RUN = /[\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+|[^\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+/gu;
 const IS_CJK = /^[\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/u;
 var splitQuery = (query) => {
@@ -143,4 +150,4 @@ def setup(app: Sphinx) -> dict:
     app.add_search_language(BigramJapanese)
     app.add_transform(JoinJapaneseLines)
     # bump env_version when the transform changes: cached pages are read again
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
