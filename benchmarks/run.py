@@ -178,10 +178,13 @@ def speed_section() -> list[str]:
         cells = statistics.median(r[1] for r in runs)
         lines.append(f"| execute {path.name} | {total:.1f} s (cells {cells:.1f} s) |")
         print(f"  executed: {path.name}", file=sys.stderr)
-    jb = [str(BIN / "python"), "scripts/build.py"]
+    jb = [str(BIN / "python"), "scripts/build.py", "--edition", "en"]
+    ja = [str(BIN / "python"), "scripts/build.py", "--edition", "ja"]  # Japanese edition
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
     cold = run_timed(jb)
+    cold_ja = run_timed(ja)
     warm = run_timed(jb)
+    warm_ja = run_timed(ja)
     print("  built the book, cold and warm", file=sys.stderr)
     pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:randomly",
               "-n", "2", "--dist", "loadgroup"]
@@ -195,6 +198,9 @@ def speed_section() -> list[str]:
         f"site already built) | {full:.0f} s |",
         f"| cold book build (`_build/` deleted, every notebook executed) | {cold:.0f} s |",
         f"| warm rebuild (nothing changed, execution cached) | {warm:.1f} s |",
+        f"| cold build of the Japanese edition (`scripts/build_ja.py`, after the English "
+        f"one) | {cold_ja:.0f} s |",
+        f"| warm rebuild of the Japanese edition | {warm_ja:.1f} s |",
         "",
     ]
     return lines

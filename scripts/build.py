@@ -1,6 +1,6 @@
 """Build the book: the one place the build is defined (`make build` calls it).
 
-Usage:  python scripts/build.py [--verbose] [--no-sync] [--config C --toc T --output O]
+Usage:  python scripts/build.py [--verbose] [--no-sync] [--edition all|en|ja]
 
 1. Syncs first: regenerates book/*.ipynb from lessons_src/ (`make sync`), so the site can
    never show an older notebook than its lesson. In CI (CI=true) or with --no-sync it
@@ -16,8 +16,9 @@ Usage:  python scripts/build.py [--verbose] [--no-sync] [--config C --toc T --ou
 4. Prints only what matters: which notebooks ran, the warnings, the result, and how to
    read the site over http.
 
-A second edition (e.g. Japanese, built into _build/html/ja) calls `build()` with its own
-config, toc and output.
+5. Builds both editions: the English one into _build/html, then the Japanese one into
+   _build/html/ja (scripts/build_ja.py derives its config and toc and calls `build()`
+   with its own source folder, config, toc, output and cache).
 """
 
 from __future__ import annotations
@@ -132,8 +133,13 @@ def _state() -> dict:
 
 def build(config: Path = ROOT / "_config.yml", toc: Path = ROOT / "_toc.yml",
           output: Path = BUILD / "html", doctrees: Path | None = None,
-          verbose: bool = False) -> int:
-    """Build one edition of the book strictly; return 0 on success."""
+          verbose: bool = False, srcdir: Path = ROOT, cache: Path = CACHE,
+          overrides: dict | None = None) -> int:
+    """Build one edition of the book strictly; return 0 on success.
+
+    `srcdir` is Sphinx's source folder (the repository root for the English edition),
+    `cache` the edition's jupyter-cache folder, `overrides` extra Sphinx settings.
+    """
     from jupyter_book.sphinx import build_sphinx
 
     output = Path(output).resolve()
@@ -145,22 +151,24 @@ def build(config: Path = ROOT / "_config.yml", toc: Path = ROOT / "_toc.yml",
     digest = inputs_digest()
     fresh = False
     if state.get("inputs") != digest:
-        if CACHE.exists() and state.get("inputs"):
+        caches = sorted(BUILD.glob(CACHE.name + "*"))  # every edition's cache
+        if caches and state.get("inputs"):
             print("helpers or the pinned packages changed: executing every notebook again")
         import shutil
 
-        shutil.rmtree(CACHE, ignore_errors=True)
+        for folder in caches:
+            shutil.rmtree(folder, ignore_errors=True)
         fresh = True
     if state.get(key, {}).get("failed"):
         fresh = True  # re-read every page, so every warning of the last build shows again
     quiet_kernels()
     overrides = {"external_toc_path": Path(toc).resolve().as_posix(),
                  "latex_individualpages": False, "nitpicky": True,
-                 "nb_execution_cache_path": str(CACHE)}
+                 "nb_execution_cache_path": str(cache), **(overrides or {})}
     start = time.perf_counter()
     status = sys.stdout if verbose else _Status(sys.stdout)
     with contextlib.redirect_stdout(status):
-        result = build_sphinx(ROOT, output, noconfig=True, path_config=str(config),
+        result = build_sphinx(srcdir, output, noconfig=True, path_config=str(config),
                               confoverrides=overrides, doctreedir=str(doctrees),
                               warningiserror=True, keep_going=True, freshenv=fresh,
                               builder="html", verbosity=1 if verbose else 0)
@@ -181,7 +189,7 @@ def serve_hint(output: Path = BUILD / "html") -> str:
     return (f"\nThe book is built in {rel(output)}. Read it over http, where the search "
             "works too (it does not from file://):\n"
             f"    make serve        (python -m http.server -d {rel(output)} 8000)\n"
-            "and open http://localhost:8000")
+            "and open http://localhost:8000 (the Japanese edition: http://localhost:8000/ja/)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,16 +198,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sync", action="store_true",
                         help="refuse stale notebooks instead of regenerating them "
                         "(the default when CI is set)")
-    parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
-    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
-    parser.add_argument("--output", type=Path, default=BUILD / "html")
+    parser.add_argument("--edition", choices=("all", "en", "ja"), default="all",
+                        help="which edition to build (default: both)")
     args = parser.parse_args(argv)
     in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
     if sync_first(write=not (args.no_sync or in_ci)):
         return 1
-    status = build(args.config, args.toc, args.output, verbose=args.verbose)
+    status = 0
+    if args.edition in ("all", "en"):
+        status = build(verbose=args.verbose)
+    if args.edition in ("all", "ja") and (ROOT / "book" / "ja").is_dir():
+        import build_ja
+
+        # the Japanese edition is built even when the English one failed: every problem
+        # of both shows in one run
+        status = build_ja.build(verbose=args.verbose) or status
     if status == 0:
-        print(serve_hint(args.output))
+        print(serve_hint())
     return status
 
 

@@ -45,6 +45,11 @@ def notebook_for(source: Path) -> Path:
     return lessons.notebook_for(source)
 
 
+def ja_lesson_sources() -> list[Path]:
+    """The Japanese lessons, in reading order: lessons_src/ja/NN_name.md."""
+    return [p for p in lessons.lesson_sources(editions=True) if p.parent.name == "ja"]
+
+
 def to_notebook(source: Path) -> nbformat.NotebookNode:
     """Convert one lesson source into the notebook that Colab opens."""
     nb = jupytext.read(source)

@@ -41,7 +41,7 @@ FAILED = "build_guard_failed"  # env attribute: {docname: failure text}
 
 
 def _lessons(app: Sphinx):
-    scripts = str(Path(app.srcdir) / "scripts")
+    scripts = str(Path(__file__).resolve().parents[2] / "scripts")  # any edition's srcdir
     if scripts not in sys.path:
         sys.path.insert(0, scripts)
     import lessons
