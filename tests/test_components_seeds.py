@@ -58,6 +58,17 @@ def test_ritz_recovers_the_components_of_every_plain_network(iris, plain):
     assert errors.max() < angles.max() ** 1.5
 
 
+def test_plain_planes_converge_at_a_rate_set_by_the_least_variance(iris, plain):
+    X, pc, ref = iris
+    history = comp.subspace_angle(plain.W_tilde_history, ref.vectors)
+    tail = plain.steps >= 1000
+    rates = -np.polyfit(plain.steps[tail], np.log(history[:, tail].T), 1)[0]
+    rate_n = LR * 2 * pc.eigenvalues[-1] / N_FEATURES
+    # measured: 0.79 to 1.25 times 2 eta lambda_4 / n on seeds 0-19, 0.71 to 1.50
+    # on 100-139 ("about", within a factor of 2)
+    assert np.all((rates > rate_n / 2) & (rates < 2 * rate_n))
+
+
 def test_ritz_bounds_on_every_snapshot(iris, plain):
     X, pc, ref = iris
     lam, U2 = ref.eigenvalues, ref.vectors
@@ -116,6 +127,9 @@ def test_uniform_penalty_svd_gives_the_components(iris, seeds):
     history = comp.direction_angles(comp.svd_components(run.W_tilde_history)[1],
                                     ref.vectors).max(axis=2)
     assert np.all(history[:, -1] < 1)
+    bound = linalg.eckart_young_bound(iris[1].eigenvalues, K)
+    price = N_FEATURES * gamma ** 2 / 4 * (1 / ref.eigenvalues).sum()
+    assert np.allclose(run.mse[:, -1] - bound, price, rtol=1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +152,10 @@ def test_per_unit_penalties_align_the_units_slowly(iris, per_unit):
     assert np.median(unit_first) > 10 * plane_first.max()
     assert unit_first.max() > 20 * plane_first.max()
     assert 0.1 < final < 1
+    # the price of the shrinkage: measured within 1e-4 (relative) of the formula
+    bound = linalg.eckart_young_bound(iris[1].eigenvalues, K)
+    price = N_FEATURES / 4 * (np.array([0.05, 0.1]) ** 2 / iris[2].eigenvalues).sum()
+    assert np.allclose(per_unit.mse[:, -1] - bound, price, rtol=1e-3)
 
 
 def smallest_hessian_eigenvalue(X, lam, U2, penalties):
