@@ -5,13 +5,15 @@ the directions themselves. This module holds the routes from a trained network
 (or a learning rule) to the individual, ordered components u_1, ..., u_k and
 their eigenvalues, and the measures that compare them with PCA:
 
-- :func:`ritz_components`: Rayleigh-Ritz from any basis of the learned subspace;
+- :func:`ritz_components`: Rayleigh-Ritz from any basis of the learned subspace,
+  and :func:`subspace_angle` for how far that subspace is from PCA's;
 - :func:`svd_components`: the singular vectors of a trained weight (they are the
   u_i after training with a uniform L2 penalty), with :func:`l2_singular_values`
   and :func:`eigenvalues_from_l2_weights` for the penalty's shrinkage;
-- :func:`train_regularized`: full-batch gradient descent on a linear
-  autoencoder with a separate L2 penalty on each code unit, or with
-  deterministic nested dropout, many runs at once;
+- :func:`train_regularized`: full-batch gradient descent on a bias-free linear
+  autoencoder, without a penalty, with a uniform L2 penalty, with a separate
+  one on each code unit, or with deterministic nested dropout, many runs at
+  once from the initial weights of :func:`initial_weights`;
 - :func:`generalized_hebbian` (Sanger's rule) and :func:`oja` (its k = 1 case);
 - :func:`direction_angles`, :func:`rayleigh_quotients` and :func:`compare`.
 
@@ -168,7 +170,8 @@ def svd_components(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, _fix_signs(left)
 
 
-def _check_penalty_inputs(eigenvalues_or_values: np.ndarray, name: str, weight_decay,
+def _check_penalty_inputs(eigenvalues_or_values: np.ndarray, name: str,
+                          weight_decay: float | np.ndarray,
                           n_features: int) -> tuple[np.ndarray, np.ndarray, int]:
     values = as_float_array(eigenvalues_or_values, name)
     if values.ndim < 1:
