@@ -21,6 +21,12 @@ Conventions: data ``X`` has shape (N, n), one sample a row; a set of k
 directions is an (n, k) array, one direction a column; an encoder weight W has
 shape (k, n), a decoder weight W~ shape (n, k). Eigenvalues use 1/N, as in
 :mod:`helpers.linalg`. Everything here computes in float64 with NumPy.
+
+Centring: :func:`ritz_components` and :func:`rayleigh_quotients` centre ``X``
+themselves (they measure variances). :func:`train_regularized`,
+:func:`generalized_hebbian` and :func:`oja` do not: a bias-free network and the
+Hebbian rules see the second moment (1/N) X^T X, which is the covariance only
+for centred (e.g. standardized) data.
 """
 
 from __future__ import annotations
@@ -423,7 +429,8 @@ def train_regularized(X: np.ndarray, k: int, seeds, penalties: float | np.ndarra
     Parameters
     ----------
     X : array of shape (N, n)
-        The data; only (1/N) X^T X enters the loss.
+        The data; only its second moment (1/N) X^T X enters the loss, not
+        centred here (pass centred data to work with the covariance).
     k : int
         The code width, 1 <= k <= n.
     seeds : sequence of int
@@ -504,14 +511,16 @@ def generalized_hebbian(X: np.ndarray, k: int, seeds, lr: float | np.ndarray = 0
     where LT keeps the lower triangle including the diagonal. Row 1 follows
     Oja's rule; row i follows it on the input with the projections on rows
     1..i-1 removed, so the rows converge to u_1, ..., u_k in order (Sanger 1989)
-    for a learning rate that decreases suitably and distinct eigenvalues. With
+    for distinct eigenvalues and a learning rate lr_t -> 0 with
+    sum_t lr_t = infinity. With
     a constant rate they hover around them; with too large a rate they diverge.
 
     Parameters
     ----------
     X : array of shape (N, n)
-        The data, centred (e.g. standardized): the rule finds the eigenvectors
-        of (1/N) X^T X.
+        The data, used as given: the rule finds the eigenvectors of the second
+        moment (1/N) X^T X, which is the covariance only if X is centred
+        (e.g. standardized).
     k : int
         Number of components, 1 <= k <= n.
     seeds : sequence of int
@@ -568,7 +577,8 @@ def oja(X: np.ndarray, seeds, lr: float | np.ndarray = 0.005, epochs: int = 30,
     """Oja's rule for the first principal direction: w <- w + lr y (x - y w), y = w^T x.
 
     The k = 1 case of :func:`generalized_hebbian`; see it for the parameters.
-    Oja (1982) showed that w converges to +-u_1 (unit length) for a learning
-    rate that decreases suitably.
+    Oja (1982) showed that w converges to +-u_1 (unit length) for
+    stationary zero-mean inputs with lambda_1 > lambda_2 and a learning rate
+    that decreases to zero while its sum diverges.
     """
     return generalized_hebbian(X, 1, seeds, lr=lr, epochs=epochs, lr_decay=lr_decay)
