@@ -37,6 +37,13 @@ def test_network_diagram_checks_layer_names():
         helpers.draw_network([4, 2, 4], layer_names=["a"])
 
 
+def test_network_diagram_flag_must_be_a_bool():
+    with pytest.raises(TypeError, match="show_parts must be True or False"):
+        helpers.draw_network([4, 2, 4], show_parts="no")
+    texts = [t.get_text() for t in helpers.draw_network([4, 2, 4], show_parts=False).axes[0].texts]
+    assert "encoder" not in texts
+
+
 def test_style_uses_the_colour_blind_safe_palette():
     helpers.use_style()
     cycle = [c["color"].upper() for c in mpl.rcParams["axes.prop_cycle"]]

@@ -3,8 +3,10 @@
 import builtins
 import importlib
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import torch
 from sklearn.preprocessing import StandardScaler
 
 from helpers import data, glue
@@ -19,10 +21,71 @@ def test_glue_returns_its_value_and_unwraps_scalars(monkeypatch):
     assert type(value) is float and stored == {"x": 3, "y": 0.25}
 
 
-@pytest.mark.parametrize("name", ["", "a b", "x-y", 3, None])
-def test_glue_rejects_bad_names(name):
-    with pytest.raises(ValueError, match="name"):
+@pytest.fixture
+def stored(monkeypatch):
+    """What glue hands to myst-nb, by name."""
+    values = {}
+    monkeypatch.setattr(importlib.import_module("helpers.glue"), "_myst_glue",
+                        lambda name, value, display: values.update({name: (value, display)}))
+    return values
+
+
+@pytest.mark.parametrize("value,expected", [
+    (3, 3), (np.int64(7), 7), (np.float32(0.5), 0.5), (np.array(2.5), 2.5),
+    (np.array([4.0]), 4.0), (np.array([[4]]), 4), (torch.tensor(1.5), 1.5),
+    (torch.tensor([2]), 2), (torch.tensor([[0.25]], dtype=torch.float64), 0.25),
+    ("1.2e-3", "1.2e-3"), ("", ""), (-0.0, 0.0), (1e300, 1e300),
+])
+def test_glue_unwraps_what_the_prose_can_format(stored, value, expected):
+    result = glue("key", value)
+    assert result == expected and type(result) is type(expected)
+    assert stored == {"key": (expected, False)}
+
+
+def test_glue_stores_figures_and_passes_display(stored):
+    fig = plt.figure()
+    assert glue("fig", fig, display=True) is fig
+    assert stored == {"fig": (fig, True)}
+
+
+@pytest.mark.parametrize("value,exc,match", [
+    (float("nan"), ValueError, "glue 'key': value must be finite, got nan"),
+    (np.float64(np.inf), ValueError, "glue 'key': value must be finite"),
+    (torch.tensor([-np.inf]), ValueError, "glue 'key': value must be finite"),
+    (np.array([1.0, 2.0]), TypeError, r"glue 'key': .*one number, got shape \(2,\)"),
+    (np.zeros((0,)), TypeError, r"glue 'key': .*got shape \(0,\)"),
+    (torch.zeros(2, 2), TypeError, r"glue 'key': .*got shape \(2, 2\)"),
+    ([1.0], TypeError, "glue 'key': .*got list"),
+    (None, TypeError, "glue 'key': .*got NoneType"),
+    (len, TypeError, "glue 'key': .*got builtin_function_or_method"),
+    (object(), TypeError, "glue 'key': .*got object"),
+    (True, TypeError, "glue 'key': .*got bool"),
+    (np.bool_(False), TypeError, "glue 'key': .*got bool"),
+    (1 + 2j, TypeError, "glue 'key': .*got complex"),
+])
+def test_glue_rejects_what_the_prose_cannot_format(stored, value, exc, match):
+    with pytest.raises(exc, match=match):
+        glue("key", value)
+    assert stored == {}
+
+
+@pytest.mark.parametrize("name,exc", [("", ValueError), ("a b", ValueError),
+                                      ("x-y", ValueError), ("x.y", ValueError),
+                                      (3, TypeError), (None, TypeError)])
+def test_glue_rejects_bad_names(name, exc):
+    with pytest.raises(exc, match="name"):
         glue(name, 1)
+
+
+def test_glue_accepts_letters_digits_and_underscores(stored):
+    glue("m4_gap_2", 1.0)
+    assert list(stored) == ["m4_gap_2"]
+
+
+@pytest.mark.parametrize("display", ["yes", 1, None])
+def test_glue_display_must_be_a_bool(display):
+    with pytest.raises(TypeError, match="display"):
+        glue("x", 1.0, display=display)
 
 
 def test_glue_works_without_myst_nb(monkeypatch):
@@ -75,6 +138,12 @@ def test_data_equal_scikit_learns_loaders():
     assert np.array_equal(digits.X * 16, reference.data)
     assert np.array_equal(digits.y, reference.target)
     assert digits.feature_names == list(reference.feature_names)
+
+
+@pytest.mark.parametrize("flag", ["no", "False", 0, None])
+def test_iris_refuses_flags_that_are_not_booleans(flag):
+    with pytest.raises(TypeError, match="standardized must be True or False"):
+        data.iris(standardized=flag)
 
 
 def test_iris_and_digits():

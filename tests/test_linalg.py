@@ -100,6 +100,10 @@ def test_pca_rejects_bad_input():
         linalg.pca(np.array([[1.0, np.nan], [2.0, 3.0]]))
     with pytest.raises(TypeError, match="X"):
         linalg.pca(np.array([["a", "b"], ["c", "d"]]))
+    with pytest.raises(ValueError, match="X is too large: its covariance overflows"):
+        linalg.pca(random_data(0, 3) * 1e200)
+    with pytest.raises(ValueError, match="X is too large"):
+        linalg.covariance(np.array([[1e308, 0.0], [-1e308, 1.0]]))
 
 
 # ---------------------------------------------------------------- Eckart-Young bound
@@ -203,10 +207,13 @@ def test_orthogonal_subspaces_are_at_right_angles():
     assert np.allclose(linalg.principal_angles(eye[:, :2], eye[:, 2:]), np.pi / 2)
 
 
-def test_small_angles_keep_their_digits():
+@pytest.mark.parametrize("theta", [1e-9, 1e-12, 3e-5])
+def test_small_angles_keep_their_digits(theta):
+    """arccos alone would give 0 for 1e-9 (cos(1e-9) rounds to 1); arcsin keeps it."""
     a = np.array([[1.0], [0.0]])
-    b = rotation2(1e-9) @ a
-    assert np.isclose(linalg.principal_angles(a, b)[0], 1e-9, rtol=1e-6)
+    b = rotation2(theta) @ a
+    # atol=0: np.isclose's default atol of 1e-8 would accept 0 for a 1e-9 angle
+    assert np.isclose(linalg.principal_angles(a, b)[0], theta, rtol=1e-6, atol=0)
 
 
 def test_principal_angles_reject_bad_input():
@@ -260,6 +267,26 @@ def test_recovered_eigenvalues_are_the_top_k_for_any_mix(seed, n, data_):
     decoder = result.components[:, :k] @ invertible(seed + 1, k)
     recovered = linalg.recover_eigenvalues(decoder, X)
     assert np.allclose(recovered, result.eigenvalues[:k], rtol=1e-8, atol=1e-12)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(3, 5), data_=st.data())
+def test_any_other_decoder_gives_interlacing_not_top_eigenvalues(seed, n, data_):
+    """As documented: from a matrix alone the function cannot tell a decoder that spans
+    the principal subspace from one that does not (a nonlinear or unconverged model's):
+    it returns C's eigenvalues on the matrix's column space, which interlace with C's."""
+    k = data_.draw(st.integers(1, n - 1), label="k")
+    X = random_data(seed, n)
+    top = linalg.pca(X).eigenvalues
+    decoder = np.random.default_rng(seed + 1).normal(size=(n, k))
+    recovered = linalg.recover_eigenvalues(decoder, X)
+    Q, _ = np.linalg.qr(decoder)
+    assert np.allclose(recovered, np.linalg.eigvalsh(Q.T @ linalg.covariance(X) @ Q)[::-1],
+                       rtol=1e-10, atol=1e-14)
+    slack = 1e-12 * top[0]
+    assert np.all(recovered <= top[:k] + slack)              # mu_j <= lambda_j
+    assert np.all(recovered >= top[n - k:] - slack)          # mu_j >= lambda_(j+n-k)
+    assert recovered.sum() < top[:k].sum() * (1 - 1e-6)      # plausible, but not the top k
 
 
 def test_recover_eigenvalues_rejects_bad_input():
