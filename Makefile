@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: install build test sync clean benchmark
+.PHONY: install build test sync clean benchmark mutation
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,10 @@ clean:
 ## benchmark: time training recipes, notebooks, tests and builds; write benchmarks/RESULTS.md
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## mutation: optional and slow (minutes), not part of `make test`: mutation-test helpers/
+## with mutmut against the fast helpers unit tests; survivors: .venv/bin/mutmut results
+mutation: $(STAMP)
+	$(BIN)/python -m pip install -q -r requirements-mutation.txt
+	rm -rf mutants
+	nice -n 15 $(BIN)/mutmut run --max-children 2

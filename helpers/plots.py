@@ -41,6 +41,8 @@ def scatter_by_class(Z: np.ndarray, y: np.ndarray, class_names: Sequence[str],
     if labels.shape != (Z.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"y must be an integer array of shape ({Z.shape[0]},), "
                          f"got {labels.dtype} with shape {labels.shape}")
+    if isinstance(class_names, str) or not all(isinstance(c, str) for c in class_names):
+        raise TypeError(f"class_names must be a sequence of strings, got {class_names!r}")
     if not 1 <= len(class_names) <= len(_MARKERS):
         raise ValueError(f"class_names must have 1 to {len(_MARKERS)} entries, got {len(class_names)}")
     if labels.min() < 0 or labels.max() >= len(class_names):
@@ -155,8 +157,8 @@ def per_seed(values: np.ndarray, seeds: np.ndarray | Sequence[int] | None = None
     values = as_float_array(values, "values", ndim=1)
     seeds = (np.arange(values.size) if seeds is None
              else as_float_array(seeds, "seeds", shape=(values.size,)))
-    if reference is not None and not np.isfinite(reference):
-        raise ValueError(f"reference must be finite, got {reference}")
+    if reference is not None:
+        reference = float(as_float_array(reference, "reference", ndim=0))
     if highlight is not None and highlight not in seeds:
         raise ValueError(f"highlight must be one of the seeds, got {highlight}")
     ax = _axes(ax, (4.0, 2.8))

@@ -358,6 +358,10 @@ def test_scatter_by_class_rejects_bad_input():
         plots.scatter_by_class(Z, y + 1, ["a", "b"])          # label 2 has no name
     with pytest.raises(ValueError, match="class_names"):
         plots.scatter_by_class(Z, y, [])
+    with pytest.raises(TypeError, match="class_names must be a sequence of strings"):
+        plots.scatter_by_class(Z, y, "ab")                    # a string, not two names
+    with pytest.raises(TypeError, match="class_names"):
+        plots.scatter_by_class(Z, y, [0, 1])
 
 
 def test_loss_curve_draws_the_floor():
@@ -407,5 +411,7 @@ def test_per_seed():
         plots.per_seed(np.ones(3), highlight=7)
     with pytest.raises(ValueError, match="reference"):
         plots.per_seed(np.ones(3), reference=np.inf)
+    with pytest.raises(TypeError, match="reference"):
+        plots.per_seed(np.ones(3), reference="1.0")
     with pytest.raises(ValueError, match="values"):
         plots.per_seed(np.array([1.0, np.nan]))
