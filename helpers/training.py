@@ -44,9 +44,14 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-#: The article's recipe: Adam with this learning rate, shuffled batches of this size.
+#: The article's recipe: Adam with this learning rate, shuffled batches of this size,
+#: this many epochs.
 ARTICLE_LR = 0.01
 ARTICLE_BATCH_SIZE = 32
+ARTICLE_EPOCHS = 200
+#: Full-batch training: the default learning rate and number of steps of each method.
+FULL_BATCH_LR = {"adam": 0.05, "lbfgs": 1.0}
+FULL_BATCH_STEPS = {"adam": 2000, "lbfgs": 50}
 
 
 class TrainingDivergedError(ValueError):
@@ -153,7 +158,7 @@ def full_mse(model: nn.Module, X: np.ndarray | torch.Tensor,
     return _mse(model, X, target)
 
 
-def train_minibatch(model: nn.Module, X: np.ndarray, epochs: int = 200,
+def train_minibatch(model: nn.Module, X: np.ndarray, epochs: int = ARTICLE_EPOCHS,
                     batch_size: int = ARTICLE_BATCH_SIZE, lr: float = ARTICLE_LR,
                     seed: int = 0, weight_decay: float = 0.0,
                     target: np.ndarray | None = None) -> TrainResult:
@@ -253,8 +258,7 @@ def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
     X, target = _prepare(model, X, target)
     steps = check_int(steps, "steps", low=1)
     method = check_choice(method, "method", ("adam", "lbfgs"))
-    lr = check_positive_float(0.05 if lr is None and method == "adam"
-                              else 1.0 if lr is None else lr, "lr")
+    lr = check_positive_float(FULL_BATCH_LR[method] if lr is None else lr, "lr")
     weight_decay = check_positive_float(weight_decay, "weight_decay", allow_zero=True)
     params = list(model.parameters())
     if method == "adam":
@@ -325,12 +329,12 @@ def fit_linear_autoencoder(X: np.ndarray, n_hidden: int, seed: int = 0,
     seed_everything(seed)
     model = Autoencoder(X.shape[1], n_hidden, bias=bias, tied=tied)
     if recipe == "article":
-        result = train_minibatch(model, X, epochs=200 if steps is None else steps,
+        result = train_minibatch(model, X, epochs=ARTICLE_EPOCHS if steps is None else steps,
                                  seed=seed, weight_decay=weight_decay, target=target)
     else:
-        default = 2000 if recipe == "adam" else 50
-        result = train_full_batch(model, X, steps=default if steps is None else steps,
-                                  method=recipe, weight_decay=weight_decay, target=target)
+        result = train_full_batch(model, X, method=recipe, weight_decay=weight_decay,
+                                  steps=FULL_BATCH_STEPS[recipe] if steps is None else steps,
+                                  target=target)
     return model, result
 
 
@@ -398,10 +402,13 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
     if not seeds:
         raise ValueError("seeds must not be empty")
     tied = check_bool(tied, "tied")
-    steps = check_int(200 if steps is None and recipe == "article"
-                      else 2000 if steps is None else steps, "steps", low=1)
-    lr = check_positive_float(lr if lr is not None
-                              else ARTICLE_LR if recipe == "article" else 0.05, "lr")
+    article = recipe == "article"
+    if steps is None:
+        steps = ARTICLE_EPOCHS if article else FULL_BATCH_STEPS["adam"]
+    steps = check_int(steps, "steps", low=1)
+    if lr is None:
+        lr = ARTICLE_LR if article else FULL_BATCH_LR["adam"]
+    lr = check_positive_float(lr, "lr")
     weight_decay = check_positive_float(weight_decay, "weight_decay", allow_zero=True)
 
     encoders, decoders = [], []
@@ -427,13 +434,13 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
     optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     history = np.empty((len(seeds), steps))
-    batch_size = ARTICLE_BATCH_SIZE if recipe == "article" else data.shape[0]
+    batch_size = ARTICLE_BATCH_SIZE if article else data.shape[0]
     for step in range(steps):
-        if recipe == "article":
+        if article:
             order = torch.stack([torch.randperm(data.shape[0], generator=g)
                                  for g in generators])          # (S, N)
         for start in range(0, data.shape[0], batch_size):
-            if recipe == "article":
+            if article:
                 rows = order[:, start:start + batch_size]
                 batch, wanted = data[rows], goal[rows]
             else:
@@ -447,7 +454,7 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
         if bad.size:
             raise TrainingDivergedError(
                 f"training diverged: the full-data MSE of seeds {[seeds[i] for i in bad]} "
-                f"is not finite after {'epoch' if recipe == 'article' else 'step'} "
+                f"is not finite after {'epoch' if article else 'step'} "
                 f"{step + 1}; lower lr (got {lr:g})")
     W_out = W.detach().numpy().copy()
     W_tilde_out = decoder().detach().numpy().copy()
