@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -71,7 +72,7 @@ def glue(name: str, value: Any, display: bool = False) -> int | float | str | Fi
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string, got {type(name).__name__}")
-    if not name or not name.replace("_", "a").isalnum():
+    if not re.fullmatch(r"\w+", name):
         raise ValueError(f"name must be a non-empty string of letters, digits "
                          f"and '_', got {name!r}")
     display = check_bool(display, "display")

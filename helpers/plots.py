@@ -18,7 +18,8 @@ _MARKERS = ("o", "s", "^", "D", "v", "P")
 # pragma: no mutate start
 _SIZE = {"scatter": (4.5, 3.8), "loss": (6.0, 3.4), "bars": (5.0, 3.2), "seeds": (4.0, 2.8)}
 _SCATTER = dict(s=18, alpha=0.8, edgecolors="none")
-_FLOOR = dict(ls="--", lw=1.5, zorder=3)      # above the curve: visible where the loss runs along it
+# the floor is drawn above the curve: visible where the loss runs along it
+_FLOOR = dict(ls="--", lw=1.5, zorder=3)
 _BARS = dict(width=0.6)
 _TOTAL = dict(marker="D", ls="-", ms=5, lw=1)
 _TOTAL_SHIFT = 0.38     # the running total sits beside the bars, never over a bar's label

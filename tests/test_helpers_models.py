@@ -52,7 +52,8 @@ def test_tied_decoder_is_the_transposed_encoder():
 
 def test_tied_with_bias_has_a_decoder_bias():
     model = Autoencoder(4, 2, tied=True)
-    assert model.b_tilde.shape == (4,)
+    assert torch.equal(model.b_tilde, torch.zeros(4))     # starts at zero
+    assert model.b_tilde.requires_grad
     assert model(torch.zeros(1, 4)).shape == (1, 4)
 
 
@@ -125,3 +126,39 @@ def test_forward_accepts_one_sample_and_double_models():
     model = Autoencoder(4, 2)
     assert model(torch.zeros(4)).shape == (4,)
     assert model.double()(torch.zeros(2, 4, dtype=torch.float64)).dtype == torch.float64
+
+
+@pytest.mark.parametrize("n,m,width", [(4, 2, "undercomplete"), (4, 3, "undercomplete"),
+                                       (4, 4, "complete"), (4, 5, "overcomplete")])
+@pytest.mark.parametrize("phi,phi_out,linearity", [
+    ("identity", "identity", "linear"), ("tanh", "identity", "nonlinear"),
+    ("identity", "sigmoid", "nonlinear"), ("relu", "tanh", "nonlinear")])
+def test_classify(n, m, width, phi, phi_out, linearity):
+    kind = classify(n, m, phi, phi_out)
+    assert (kind.width, kind.linearity) == (width, linearity)
+    assert kind.english == f"{width} {linearity} autoencoder"
+    ja = {"undercomplete": "不完備", "complete": "完備", "overcomplete": "過完備"}[width]
+    assert kind.japanese == ja + ("線形" if linearity == "linear" else "非線形") + "オートエンコーダ"
+
+
+def test_classify_defaults_to_linear():
+    assert classify(4, 2).linearity == "linear"
+
+
+@pytest.mark.parametrize("name,module", [("identity", torch.nn.Identity), ("tanh", torch.nn.Tanh),
+                                         ("sigmoid", torch.nn.Sigmoid), ("relu", torch.nn.ReLU)])
+def test_activation_names(name, module):
+    model = Autoencoder(4, 2, name, name)
+    assert type(model.phi) is module and type(model.phi_out) is module
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"n_inputs": 0, "n_hidden": 2}, r"^n_inputs must be in \[1, inf\], got 0$"),
+    ({"n_inputs": 4, "n_hidden": 0}, r"^n_hidden must be in \[1, inf\], got 0$"),
+    ({"n_inputs": 4, "n_hidden": 2, "activation": "soft"},
+     r"^activation must be one of \('identity', 'tanh', 'sigmoid', 'relu'\), got 'soft'$"),
+    ({"n_inputs": 4, "n_hidden": 2, "output_activation": "soft"}, r"^output_activation must be one"),
+])
+def test_classify_names_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        classify(**kwargs)
