@@ -62,8 +62,9 @@ def pca(X: np.ndarray) -> PCAResult:
     order = np.argsort(values)[::-1]
     values = np.clip(values[order], 0.0, None)
     vectors = vectors[:, order]
-    signs = np.sign(vectors[np.abs(vectors).argmax(axis=0), np.arange(vectors.shape[1])])
-    vectors = vectors * np.where(signs == 0, 1.0, signs)
+    # a unit vector's largest-magnitude entry is never 0: its sign is +1 or -1
+    vectors = vectors * np.sign(vectors[np.abs(vectors).argmax(axis=0),
+                                        np.arange(vectors.shape[1])])
     total = values.sum()
     ratio = values / total if total > 0 else np.zeros_like(values)
     return PCAResult(values, vectors, ratio)

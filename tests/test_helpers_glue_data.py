@@ -55,9 +55,9 @@ REFUSED = r"^glue 'key': value must be a real number, a string or a matplotlib f
     (float("nan"), ValueError, r"^glue 'key': value must be finite, got nan$"),
     (np.float64(np.inf), ValueError, r"^glue 'key': value must be finite, got -?inf$"),
     (torch.tensor([-np.inf]), ValueError, r"^glue 'key': value must be finite, got -?inf$"),
-    (np.array([1.0, 2.0]), TypeError, r"glue 'key': .*one number, got shape \(2,\)"),
-    (np.zeros((0,)), TypeError, r"glue 'key': .*got shape \(0,\)"),
-    (torch.zeros(2, 2), TypeError, r"glue 'key': .*got shape \(2, 2\)"),
+    (np.array([1.0, 2.0]), TypeError, r"^glue 'key': an array or tensor must hold one number, got shape \(2,\)"),
+    (np.zeros((0,)), TypeError, r"^glue 'key': an array or tensor must hold one number, got shape \(0,\)"),
+    (torch.zeros(2, 2), TypeError, r"^glue 'key': an array or tensor must hold one number, got shape \(2, 2\)"),
     ([1.0], TypeError, REFUSED + r"list"),
     (None, TypeError, REFUSED + r"NoneType"),
     (len, TypeError, REFUSED + r"builtin_function_or_method"),
@@ -70,6 +70,23 @@ def test_glue_rejects_what_the_prose_cannot_format(stored, value, exc, match):
     with pytest.raises(exc, match=match):
         glue("key", value)
     assert stored == {}
+
+
+class OnlyItem:
+    """Has an item() but is no array."""
+
+    def item(self):
+        return 1.0
+
+
+def test_glue_unwraps_only_arrays_and_makes_other_reals_floats(stored):
+    from fractions import Fraction
+    result = glue("key", Fraction(1, 4))
+    assert result == 0.25 and type(result) is float
+    with pytest.raises(TypeError, match=REFUSED + "OnlyItem$"):
+        glue("key", OnlyItem())
+    with pytest.raises(TypeError, match=r"^name must be a string, got int$"):
+        glue(3, 1.0)
 
 
 @pytest.mark.parametrize("name,exc", [("", ValueError), ("a b", ValueError),
@@ -161,3 +178,5 @@ def test_iris_and_digits():
     assert raw.X.max() == pytest.approx(7.9)
     digits = data.digits()
     assert digits.X.shape == (1797, 64) and digits.X.min() == 0 and digits.X.max() == 1
+    assert iris.y.dtype == digits.y.dtype == np.int64
+    assert digits.target_names == [str(t) for t in range(10)]

@@ -95,10 +95,10 @@ def test_numpy_booleans_are_flags():
 @pytest.mark.parametrize("tied", [False, True])
 @pytest.mark.parametrize("x,exc,match", [
     (np.zeros((5, 4), dtype=np.float32), TypeError,
-     r"x must be a torch.Tensor of shape \(N, 4\), got ndarray; convert it with torch.as_tensor"),
+     r"^x must be a torch.Tensor of shape \(N, 4\), got ndarray; convert it with torch.as_tensor"),
     ([[0.0] * 4], TypeError, r"^x must be a torch.Tensor"),
     (torch.zeros(5, 4, dtype=torch.float64), TypeError,
-     r"x must have the model's dtype torch.float32, got torch.float64"),
+     r"^x must have the model's dtype torch.float32, got torch.float64"),
     (torch.zeros(5, 4, dtype=torch.int64), TypeError, r"^x must have the model's dtype torch.float32, got torch.int64"),
     (torch.zeros(5, 3), ValueError, r"x must have shape \(N, 4\), got \(5, 3\)"),
     (torch.zeros(4, 5), ValueError, r"x must have shape \(N, 4\), got \(4, 5\)"),

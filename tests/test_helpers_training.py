@@ -248,6 +248,11 @@ def test_full_batch_sweep_equals_one_full_batch_run():
     assert np.allclose(sweep.loss_history[0], result.loss_history, rtol=1e-5)
 
 
+def test_sweep_trains_one_unit_codes():
+    sweep = training.sweep_linear_autoencoders(X, 1, [0, 1], steps=1)
+    assert sweep.W.shape == (2, 1, 4) and sweep.W_tilde.shape == (2, 4, 1)
+
+
 def test_tied_sweep_equals_one_tied_run():
     sweep = training.sweep_linear_autoencoders(X, 2, [1], recipe="adam", steps=10, tied=True)
     model, _ = training.fit_linear_autoencoder(X, 2, seed=1, recipe="adam", steps=10, tied=True)
@@ -480,14 +485,14 @@ MODEL_MISTAKES = [
     (lambda: np.eye(4), X, TypeError, r"^model must be a torch nn.Module, got ndarray"),
     (nn.Identity, X, ValueError, r"^model must have trainable parameters"),
     (frozen, X, ValueError, r"^model must have trainable parameters"),
-    (nan_weights, X, ValueError, r"parameter encoder\.weight must be finite"),
+    (nan_weights, X, ValueError, r"^model's parameter encoder\.weight must be finite, got NaN or infinity$"),
     (lambda: nn.Embedding(4, 4), X, ValueError, r"^model cannot be applied to X of shape \(150, 4\): "),
     (lambda: nn.Linear(3, 3), X, ValueError,
-     r"X of shape \(150, 4\) \(its first Linear layer takes 3 inputs\)"),
+     r"^model cannot be applied to X of shape \(150, 4\) \(its first Linear layer takes 3 inputs\)"),
     (lambda: nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(2, 4)), X, ValueError,
-     "model cannot be applied"),
-    (lambda: Autoencoder(4, 2), X[:, :3], ValueError, r"X of shape \(150, 3\).*takes 4"),
-    (Narrow, X, ValueError, r"model must map X of shape \(150, 4\) to the input's shape "
+     r"^model cannot be applied"),
+    (lambda: Autoencoder(4, 2), X[:, :3], ValueError, r"^model cannot be applied to X of shape \(150, 3\) \(its first Linear layer takes 4"),
+    (Narrow, X, ValueError, r"^model must map X of shape \(150, 4\) to the input's shape "
                             r"\(150, 4\), got \(150, 1\)"),
     (ReturnsTuple, X, ValueError, r"^model must map X .* got tuple$"),
 ]
@@ -544,7 +549,7 @@ def test_lr_zero_is_refused(call):
     # X: shape, finiteness, dtype
     (lambda: training.train_minibatch(start_model(), X[:, 0]), ValueError, r"^X must be a 2-D"),
     (lambda: training.train_full_batch(start_model(), np.full((3, 4), np.nan)), ValueError,
-     "X must be finite"),
+     r"^X must be finite"),
     (lambda: training.full_mse(start_model(), X.astype(object)), TypeError, r"^X must hold numbers"),
     (lambda: training.fit_linear_autoencoder(np.full((3, 4), np.inf), 2), ValueError,
      r"^X must be finite"),
@@ -555,25 +560,27 @@ def test_lr_zero_is_refused(call):
     (lambda: training.train_minibatch(start_model(), X, lr=-1.0), ValueError, r"^lr must"),
     (lambda: training.train_minibatch(start_model(), X, lr=float("inf")), ValueError, r"^lr must"),
     (lambda: training.train_minibatch(start_model(), X, weight_decay=-0.1), ValueError,
-     "weight_decay"),
+     r"^weight_decay must"),
     (lambda: training.train_minibatch(start_model(), X, seed=-1), ValueError, r"^seed must"),
     (lambda: training.train_minibatch(start_model(), X, seed=2**64), ValueError,
-     r"seed must be in \[0, 4294967295\]"),
+     r"^seed must be in \[0, 4294967295\]"),
     (lambda: training.train_full_batch(start_model(), X, steps=0), ValueError, r"^steps must"),
     (lambda: training.train_full_batch(start_model(), X, weight_decay=float("nan")), ValueError,
-     "weight_decay"),
+     r"^weight_decay must"),
     (lambda: training.fit_linear_autoencoder(X, 0), ValueError, r"^n_hidden must"),
     (lambda: training.fit_linear_autoencoder(X, 2, steps=-5), ValueError, r"^steps must be"),
     (lambda: training.fit_linear_autoencoder(X, 2, steps=0, recipe="lbfgs"), ValueError, r"^steps must"),
     (lambda: training.fit_linear_autoencoder(X, 2, seed=2**32), ValueError, r"^seed must"),
     (lambda: training.sweep_linear_autoencoders(X, 0, [0]), ValueError, r"^n_hidden must"),
+    (lambda: training.fit_linear_autoencoder(X, 2, weight_decay=-1.0), ValueError,
+     r"^weight_decay must"),
     (lambda: training.sweep_linear_autoencoders(X, 2, []), ValueError, r"^seeds must not be empty"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [-1]), ValueError,
      r"^seeds\[i\] must be in \[0, 4294967295\], got -1"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [2**32]), ValueError, r"^seeds\[i\] must"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [0], steps=0), ValueError, r"^steps must"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [0], weight_decay=-1), ValueError,
-     "weight_decay"),
+     r"^weight_decay must"),
     (lambda: training.seed_everything(-1), ValueError, r"^seed must"),
     (lambda: training.seed_everything(2**32), ValueError, r"^seed must"),
     # types and choices
@@ -586,7 +593,7 @@ def test_lr_zero_is_refused(call):
     (lambda: training.fit_linear_autoencoder(X, 2.0), TypeError, r"^n_hidden must"),
     (lambda: training.fit_linear_autoencoder(X, 2, steps=2.0), TypeError, r"^steps must"),
     (lambda: training.sweep_linear_autoencoders(X, 2, 5), TypeError,
-     "seeds must be a sequence of integers, got int"),
+     r"^seeds must be a sequence of integers, got int"),
     (lambda: training.sweep_linear_autoencoders(X, 2, "01"), TypeError, r"^seeds must"),
     (lambda: training.sweep_linear_autoencoders(X, 2, b"\x00"), TypeError,
      r"^seeds must be a sequence of integers, got bytes$"),

@@ -7,11 +7,14 @@ seconds.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.linalg
 from hypothesis import given, settings
 from hypothesis import strategies as st
+import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from sklearn.decomposition import PCA
@@ -49,9 +52,37 @@ def rotation2(theta: float) -> np.ndarray:
 
 # ---------------------------------------------------------------- covariance, pca
 
-def test_covariance_uses_one_over_n():
-    X = random_data(0, 3)
-    assert np.allclose(linalg.covariance(X), np.cov(X.T, bias=True))
+def test_covariance_uses_one_over_n_and_centres():
+    X = random_data(0, 3) + [5.0, -2.0, 100.0]
+    assert np.allclose(linalg.covariance(X), np.cov(X.T, bias=True), rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array"):
+        linalg.covariance(np.ones(3))
+
+
+@pytest.mark.parametrize("X", [random_data(0, 3) * 1e200,
+                               np.array([[1e308, 1.0], [1e308, 2.0]]),
+                               np.array([[1e308, 0.0], [-1e308, 1.0]])])
+def test_overflow_is_a_named_error_without_warnings(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^X is too large"):
+            linalg.covariance(X)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 5))
+def test_pca_of_rank_deficient_data_has_no_negative_eigenvalues(seed, n):
+    X = random_data(seed, n)
+    X[:, -1] = X[:, 0]                                         # a repeated column
+    values = linalg.pca(X).eigenvalues
+    assert np.all(values >= 0) and values[-1] < 1e-12
+
+
+def test_pca_of_constant_data_explains_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = linalg.pca(np.ones((3, 2)))
+    assert np.array_equal(result.explained_ratio, [0.0, 0.0])
 
 
 def test_pca_on_iris_gives_the_lessons_eigenvalues():
@@ -85,8 +116,10 @@ def test_pca_matches_sklearn_up_to_sign(seed, n):
     assert np.allclose(cosines, 1.0, atol=1e-8)
 
 
-def test_pca_sign_convention_is_reproducible():
-    X = random_data(3, 4)
+@FAST
+@given(seed=seeds)
+def test_pca_sign_convention_is_reproducible(seed):
+    X = random_data(seed, 4)
     U = linalg.pca(X).components
     assert np.all(U[np.abs(U).argmax(axis=0), np.arange(4)] > 0)
     assert np.allclose(linalg.pca(X[::-1]).components, U)  # row order does not matter
@@ -95,8 +128,9 @@ def test_pca_sign_convention_is_reproducible():
 def test_pca_rejects_bad_input():
     with pytest.raises(ValueError, match=r"^X must"):
         linalg.pca(np.ones(5))                      # 1-D
-    with pytest.raises(ValueError, match=r"^X must"):
+    with pytest.raises(ValueError, match=r"^X must have at least 2 rows, got 1$"):
         linalg.pca(np.ones((1, 3)))                 # one row
+    assert linalg.pca(np.array([[0.0, 1.0], [2.0, 1.0]])).eigenvalues.tolist() == [1.0, 0.0]
     with pytest.raises(ValueError, match=r"^X must"):
         linalg.pca(np.array([[1.0, np.nan], [2.0, 3.0]]))
     with pytest.raises(TypeError, match=r"^X must"):
@@ -142,6 +176,13 @@ def test_bound_is_below_any_rank_k_reconstruction(seed, n, data_):
     A = rng.normal(size=(n, k)) @ rng.normal(size=(k, n))   # any rank-k map
     bound = linalg.eckart_young_bound(linalg.pca(X).eigenvalues, k)
     assert np.mean((X @ A.T - X) ** 2) >= bound * (1 - 1e-12)
+
+
+def test_bound_tolerates_rounding_below_zero_only():
+    assert linalg.eckart_young_bound([1.0, 0.0], 1) == 0.0
+    assert linalg.eckart_young_bound([1.0, -1e-12], 1) == -0.5e-12   # a rounding error
+    with pytest.raises(ValueError, match=r"^eigenvalues must be >= 0"):
+        linalg.eckart_young_bound([1.0, -1e-6], 1)
 
 
 def test_bound_ignores_the_order_of_the_eigenvalues():
@@ -217,6 +258,33 @@ def test_small_angles_keep_their_digits(theta):
     assert np.isclose(linalg.principal_angles(a, b)[0], theta, rtol=1e-6, atol=0)
 
 
+def test_angles_near_a_right_angle_keep_their_digits():
+    """arcsin alone would give pi/2 (sin rounds to 1); arccos of the cosine keeps them."""
+    a = np.array([[1.0], [0.0]])
+    b = rotation2(np.pi / 2 - 1e-9) @ a
+    assert np.isclose(np.pi / 2 - linalg.principal_angles(a, b)[0], 1e-9, rtol=1e-6, atol=0)
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 6), data_=st.data())
+def test_angles_of_a_subspace_with_itself_warn_of_nothing(seed, n, data_):
+    """Rounding can push a cosine or a sine a hair above 1: clipped, no NaN, no warning."""
+    k = data_.draw(st.integers(1, n), label="k")
+    A = np.random.default_rng(seed).normal(size=(n, k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.all(linalg.principal_angles(A, A @ invertible(seed, k)) < 1e-7)
+        assert np.all(np.isfinite(linalg.principal_angles(A, np.eye(n)[:, :1])))
+
+
+def test_rank_is_judged_relative_to_the_scale():
+    tiny = 1e-12 * np.eye(3)[:, :2]                            # full rank, just small
+    assert np.allclose(linalg.principal_angles(tiny, np.eye(3)[:, :2]), 0)
+    lopsided = np.array([[1e6, 0.0], [0.0, 1e-5], [0.0, 0.0]])  # rank 1 at this scale
+    with pytest.raises(ValueError, match=r"^A must have linearly independent columns"):
+        linalg.principal_angles(lopsided, np.eye(3)[:, :2])
+
+
 def test_principal_angles_reject_bad_input():
     good = np.eye(4)[:, :2]
     with pytest.raises(ValueError, match=r"^A and B must have the same number of rows"):
@@ -225,8 +293,10 @@ def test_principal_angles_reject_bad_input():
         linalg.principal_angles(np.ones((4, 2)), good)        # rank 1
     with pytest.raises(ValueError, match=r"^B must"):
         linalg.principal_angles(good, np.zeros((4, 1)))       # rank 0
-    with pytest.raises(ValueError, match=r"^A must"):
+    with pytest.raises(ValueError, match=r"^A must be a 2-D array"):
         linalg.principal_angles(np.ones(4), good)             # 1-D
+    with pytest.raises(ValueError, match=r"^B must be a 2-D array"):
+        linalg.principal_angles(good, np.ones(4))
     with pytest.raises(ValueError, match=r"^B must"):
         linalg.principal_angles(good, np.full((4, 2), np.nan))
     with pytest.raises(TypeError, match=r"^B must"):
@@ -298,8 +368,10 @@ def test_recover_eigenvalues_rejects_bad_input():
     X = random_data(0, 4)
     with pytest.raises(ValueError, match=r"^decoder_weight must"):
         linalg.recover_eigenvalues(np.eye(3)[:, :2], X)       # 3 rows, X has 4 features
-    with pytest.raises(ValueError, match=r"^decoder_weight must"):
-        linalg.recover_eigenvalues(np.ones((4, 5)), X)        # more columns than rows
+    with pytest.raises(ValueError, match=r"^decoder_weight must have at most as many columns"):
+        linalg.recover_eigenvalues(np.random.default_rng(0).normal(size=(4, 5)), X)
+    with pytest.raises(ValueError, match=r"^decoder_weight must be a 2-D array"):
+        linalg.recover_eigenvalues(np.ones(4), X)
     with pytest.raises(ValueError, match=r"^decoder_weight must"):
         linalg.recover_eigenvalues(np.ones((4, 2)), X)        # rank-deficient
     with pytest.raises(ValueError, match=r"^X must"):
@@ -356,10 +428,15 @@ def legend_texts(ax):
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
+# a colour cycle other than the book's: the plots must choose their colours themselves
+OTHER_CYCLE = {"axes.prop_cycle": matplotlib.cycler(color=["#111111", "#222222", "#333333"])}
+
+
 def test_scatter_by_class_draws_each_class_where_its_points_are():
     rng = np.random.default_rng(0)
     Z, y = rng.normal(size=(9, 2)), np.array([2, 0, 1, 0, 2, 1, 1, 0, 2])
-    ax = plots.scatter_by_class(Z, y, ["a", "b", "c"], xlabel="x", ylabel="y", title="t")
+    with matplotlib.rc_context(OTHER_CYCLE):
+        ax = plots.scatter_by_class(Z, y, ["a", "b", "c"], xlabel="x", ylabel="y", title="t")
     assert isinstance(ax, Axes)
     assert len(ax.collections) == 3
     for k, points in enumerate(ax.collections):
@@ -395,6 +472,7 @@ def test_scatter_by_class_rejects_bad_input():
     with pytest.raises(ValueError, match=r"^class_names must have 1 to 6 entries, got 7"):
         plots.scatter_by_class(Z, y, list("abcdefg"))
     assert len(plots.scatter_by_class(Z, y, list("abcdef")).collections) == 6
+    assert len(plots.scatter_by_class(Z, 0 * y, ["one"]).collections) == 1
     with pytest.raises(TypeError, match=r"^class_names must be a sequence of strings"):
         plots.scatter_by_class(Z, y, "ab")                    # a string, not two names
     with pytest.raises(TypeError, match=r"^class_names must be a sequence of strings"):
@@ -455,7 +533,8 @@ def test_loss_curve_rejects_bad_input():
 
 
 def test_variance_bars_draws_shares_totals_and_their_labels():
-    ax = plots.variance_bars(np.array([7.0, 1.0, 1.0, 1.0]))
+    with matplotlib.rc_context(OTHER_CYCLE):
+        ax = plots.variance_bars(np.array([7.0, 1.0, 1.0, 1.0]))
     assert isinstance(ax, Axes)
     share = np.array([70.0, 10.0, 10.0, 10.0])
     assert np.allclose([b.get_height() for b in ax.patches], share)
@@ -469,13 +548,13 @@ def test_variance_bars_draws_shares_totals_and_their_labels():
     assert [t[0] for t in texts] == ["70.0 %", "10.0 %", "10.0 %", "10.0 %",
                                     "80.0 %", "90.0 %", "100.0 %"]
     tall, *short = texts[:4]
-    assert 0 < tall[2] < 70 and ax.texts[0].get_color() == "white"   # inside its bar
+    assert tall[1:] == (1, 35) and ax.texts[0].get_color() == "white"   # inside, halfway up
     for (_, x, y), height, x_bar in zip(short, share[1:], [2, 3, 4]):
         assert x == x_bar and height < y < height + 3                 # just above its bar
     for (_, x, y), value, x_line in zip(texts[4:], [80, 90, 100], total.get_xdata()[1:]):
         assert x == x_line and value < y < value + 5                  # just above its diamond
-    left, right = ax.get_xlim()
-    assert left < 0.7 and 4.5 < right < 5 and ax.get_ylim()[1] > 100 + 5
+    assert ax.get_xlim() == (plots._BARS_X[0], 4 + plots._BARS_X[1])
+    assert ax.get_ylim() == plots._BARS_YLIM
     assert list(ax.get_xticks()) == [1, 2, 3, 4]
     assert ax.get_xlabel() == "principal component"
     assert ax.get_ylabel() == "share of variance (%)"
@@ -493,6 +572,8 @@ def test_variance_bars_given_axes_and_bad_input():
     assert plots.variance_bars(np.array([1.0, 0.0]), ax=given) is given
     with pytest.raises(ValueError, match=r"^eigenvalues must be sorted in decreasing order"):
         plots.variance_bars(np.array([1.0, 3.0]))
+    with pytest.raises(ValueError, match=r"^eigenvalues must be sorted"):
+        plots.variance_bars(np.array([1.0, 1.5]))
     with pytest.raises(ValueError, match=r"^eigenvalues must be >= 0 and not all zero"):
         plots.variance_bars(np.array([0.0, 0.0]))
     with pytest.raises(ValueError, match=r"^eigenvalues must be >= 0"):
@@ -502,8 +583,9 @@ def test_variance_bars_given_axes_and_bad_input():
 
 
 def test_per_seed_draws_values_highlight_and_reference():
-    ax = plots.per_seed(np.array([1.0, 1.2, 1.1]), seeds=[4, 5, 6], ylabel="r",
-                        reference=1.0, reference_label="bound", highlight=5)
+    with matplotlib.rc_context(OTHER_CYCLE):
+        ax = plots.per_seed(np.array([1.0, 1.2, 1.1]), seeds=[4, 5, 6], ylabel="r",
+                            reference=1.0, reference_label="bound", highlight=5)
     assert isinstance(ax, Axes)
     assert ax.get_ylabel() == "r" and ax.get_xlabel() == "seed"
     dots, highlight, reference = ax.get_lines()
@@ -512,6 +594,10 @@ def test_per_seed_draws_values_highlight_and_reference():
     assert list(highlight.get_xdata()) == [5] and list(highlight.get_ydata()) == [1.2]
     assert np.allclose(reference.get_ydata(), 1.0)
     assert legend_texts(ax) == ["seed 5", "bound"]
+    assert [line.get_color().upper() for line in ax.get_lines()] == [
+        PALETTE["blue"], PALETTE["vermillion"], PALETTE["black"]]
+    assert [line.get_marker() for line in (dots, highlight)] == ["o", "o"]
+    assert [line.get_linestyle() for line in (dots, highlight)] == ["None", "None"]
 
 
 def test_per_seed_defaults_and_legend():
@@ -536,4 +622,8 @@ def test_per_seed_rejects_bad_input():
         plots.per_seed(np.ones(3), reference="1.0")
     with pytest.raises(ValueError, match=r"^values must be finite"):
         plots.per_seed(np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match=r"^values must be a 1-D array"):
+        plots.per_seed(np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"^reference must be a 0-D array"):
+        plots.per_seed(np.ones(2), reference=np.ones(1))
     assert plt.get_fignums() == []                             # nothing drawn on bad input
