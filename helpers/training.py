@@ -414,9 +414,9 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
     encoders, decoders = [], []
     for seed in seeds:
         seed_everything(seed)
-        model = Autoencoder(X.shape[1], n_hidden, bias=False, tied=tied)
+        model = Autoencoder(X.shape[1], n_hidden, bias=False)   # W drawn first, tied or not
         encoders.append(model.W.detach())
-        decoders.append(None if tied else model.W_tilde.detach())
+        decoders.append(model.W_tilde.detach())
     W = nn.Parameter(torch.stack(encoders))                     # (S, m, n)
     params = [W]
     if not tied:
@@ -430,7 +430,6 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
 
     data = torch.as_tensor(X, dtype=torch.float32)
     goal = torch.as_tensor(target, dtype=torch.float32)
-    full, full_goal = (t.expand(len(seeds), *data.shape) for t in (data, goal))
     optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     history = np.empty((len(seeds), steps))
@@ -444,12 +443,12 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
                 rows = order[:, start:start + batch_size]
                 batch, wanted = data[rows], goal[rows]
             else:
-                batch, wanted = full, full_goal
+                batch, wanted = data, goal                      # (N, n), broadcast over S
             optimizer.zero_grad()
             per_seed_mse(batch, wanted).sum().backward()
             optimizer.step()
         with torch.no_grad():
-            history[:, step] = per_seed_mse(full, full_goal).numpy()
+            history[:, step] = per_seed_mse(data, goal).numpy()
         bad = np.flatnonzero(~np.isfinite(history[:, step]))
         if bad.size:
             raise TrainingDivergedError(

@@ -41,6 +41,16 @@ def test_same_seed_same_result():
     assert not np.array_equal(a.loss_history, c.loss_history)
 
 
+def test_seed_everything_seeds_python_numpy_and_torch():
+    draws = []
+    for _ in range(2):
+        training.seed_everything(3)
+        draws.append((random.random(), np.random.rand(), torch.rand(1).item()))
+    assert draws[0] == draws[1]
+    random.seed(3), np.random.seed(3), torch.manual_seed(3)
+    assert draws[0] == (random.random(), np.random.rand(), torch.rand(1).item())
+
+
 def test_minibatch_shuffles_with_its_own_seed_not_the_global_generator():
     start = start_model()
     histories = []
@@ -197,6 +207,24 @@ def test_signature_defaults():
         recipe="article", steps=None, tied=False, weight_decay=0.0, lr=None, target=None)
 
 
+def test_omitted_arguments_take_their_documented_defaults():
+    """Behaviour, not signatures: mutation testing wraps the functions."""
+    def same(a, b):
+        assert np.array_equal(a.loss_history, b.loss_history)
+    same(training.train_minibatch(start_model(), X, epochs=1),
+         training.train_minibatch(start_model(), X, epochs=1, batch_size=32, lr=0.01, seed=0,
+                                  weight_decay=0.0))
+    same(training.train_full_batch(start_model(), X, steps=2),
+         training.train_full_batch(start_model(), X, steps=2, lr=0.05, method="adam",
+                                   weight_decay=0.0))
+    same(training.fit_linear_autoencoder(X, 2, steps=1)[1],
+         training.fit_linear_autoencoder(X, 2, seed=0, recipe="article", tied=False,
+                                         bias=False, steps=1, weight_decay=0.0)[1])
+    same(training.sweep_linear_autoencoders(X, 2, [0], steps=1),
+         training.sweep_linear_autoencoders(X, 2, [0], recipe="article", steps=1, tied=False,
+                                            weight_decay=0.0, lr=0.01))
+
+
 @pytest.fixture
 def short_defaults(monkeypatch):
     """The default numbers of steps, made small so that the defaults can be run."""
@@ -246,6 +274,11 @@ def test_full_batch_sweep_equals_one_full_batch_run():
     model, result = training.fit_linear_autoencoder(X, 2, seed=3, recipe="adam", steps=10)
     assert np.allclose(sweep.W[0], model.W.detach().numpy(), atol=1e-6)
     assert np.allclose(sweep.loss_history[0], result.loss_history, rtol=1e-5)
+
+
+def test_smallest_allowed_sizes_work():
+    assert training.train_minibatch(start_model(), X[:3], epochs=1, batch_size=1).final_mse > 0
+    assert training.fit_linear_autoencoder(X, 1, steps=1)[0].W.shape == (1, 4)
 
 
 def test_sweep_trains_one_unit_codes():
@@ -483,8 +516,10 @@ TRAIN = {"minibatch": lambda model, X_, **kw: training.train_minibatch(model, X_
          "full_mse": training.full_mse}
 MODEL_MISTAKES = [
     (lambda: np.eye(4), X, TypeError, r"^model must be a torch nn.Module, got ndarray"),
-    (nn.Identity, X, ValueError, r"^model must have trainable parameters"),
-    (frozen, X, ValueError, r"^model must have trainable parameters"),
+    (nn.Identity, X, ValueError, r"^model must have trainable parameters, got none \(Identity "
+                                 r"has 0 parameters, none with requires_grad\)$"),
+    (frozen, X, ValueError, r"^model must have trainable parameters, got none \(Autoencoder "
+                            r"has 4 parameters"),
     (nan_weights, X, ValueError, r"^model's parameter encoder\.weight must be finite, got NaN or infinity$"),
     (lambda: nn.Embedding(4, 4), X, ValueError, r"^model cannot be applied to X of shape \(150, 4\): "),
     (lambda: nn.Linear(3, 3), X, ValueError,
@@ -503,6 +538,12 @@ MODEL_MISTAKES = [
 def test_model_mistakes_are_named(function, make_model, X_, exc, match):
     with pytest.raises(exc, match=match):
         TRAIN[function](make_model(), X_)
+
+
+def test_output_shape_is_checked_against_the_target():
+    with pytest.raises(ValueError, match=r"^model must map X of shape \(150, 4\) to the target's "
+                                         r"shape \(150, 4\), got \(150, 1\)$"):
+        training.full_mse(Narrow(), X, target=X)
 
 
 def test_integer_weights_are_refused():
@@ -554,6 +595,7 @@ def test_lr_zero_is_refused(call):
     (lambda: training.fit_linear_autoencoder(np.full((3, 4), np.inf), 2), ValueError,
      r"^X must be finite"),
     (lambda: training.sweep_linear_autoencoders(X[:, 0], 2, [0]), ValueError, r"^X must be a 2-D"),
+    (lambda: training.fit_linear_autoencoder(X[:, 0], 2), ValueError, r"^X must be a 2-D array"),
     # ranges
     (lambda: training.train_minibatch(start_model(), X, epochs=0), ValueError, r"^epochs must"),
     (lambda: training.train_minibatch(start_model(), X, batch_size=0), ValueError, r"^batch_size must"),
