@@ -47,3 +47,5 @@ mutation: $(STAMP)
 	$(BIN)/python -m pip install -q -r requirements-mutation.txt
 	rm -rf mutants
 	nice -n 15 $(BIN)/mutmut run --max-children 2
+	@echo "Survivors (if any) below; show one with: $(BIN)/mutmut show NAME"
+	@$(BIN)/mutmut results
