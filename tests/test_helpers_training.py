@@ -8,8 +8,6 @@ import time
 import numpy as np
 import pytest
 import torch
-import torch._dynamo  # noqa: F401  (the first optimizer step imports it, 2-4 s: pay it at
-#                       collection, once, rather than in every test process of `make mutation`)
 from torch import nn
 
 from helpers import Autoencoder, data, linalg, training
