@@ -78,6 +78,14 @@ def test_pca_of_rank_deficient_data_has_no_negative_eigenvalues(seed, n):
     assert np.all(values >= 0) and values[-1] < 1e-12
 
 
+def test_explained_ratio_does_not_depend_on_the_scale():
+    X = random_data(1, 3)
+    for scale in (1e-3, 1.0, 1e3):                             # total variance below and above 1
+        ratio = linalg.pca(scale * X).explained_ratio
+        assert np.allclose(ratio, linalg.pca(X).explained_ratio, rtol=1e-12, atol=0)
+        assert np.isclose(ratio.sum(), 1.0)
+
+
 def test_pca_of_constant_data_explains_nothing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -247,6 +255,13 @@ def test_angles_match_scipy_and_are_symmetric(seed, n, data_):
 def test_orthogonal_subspaces_are_at_right_angles():
     eye = np.eye(4)
     assert np.allclose(linalg.principal_angles(eye[:, :2], eye[:, 2:]), np.pi / 2)
+
+
+def test_subspaces_of_different_widths_either_way_round():
+    eye = np.eye(5)
+    wide, narrow = eye[:, :3], eye[:, 2:4]                      # share one direction
+    for A, B in ((wide, narrow), (narrow, wide)):
+        assert np.allclose(linalg.principal_angles(A, B), [0, np.pi / 2], rtol=0, atol=1e-15)
 
 
 @pytest.mark.parametrize("theta", [1e-9, 1e-12, 3e-5])
