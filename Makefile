@@ -11,7 +11,7 @@ JOBS   ?= 2
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
-.PHONY: install build test check test-lesson sync serve clean benchmark
+.PHONY: install build test check test-lesson sync serve clean benchmark mutation
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,12 @@ clean:
 ## benchmark: time training recipes, notebooks, tests and builds; write benchmarks/RESULTS.md
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## mutation: optional and slow (minutes), not part of `make test`: mutation-test helpers/
+## with mutmut against the fast helpers unit tests; survivors: .venv/bin/mutmut results
+mutation: $(STAMP)
+	$(BIN)/python -m pip install -q -r requirements-mutation.txt
+	rm -rf mutants
+	nice -n 15 $(BIN)/mutmut run --max-children 2
+	@echo "Survivors (if any) below; show one with: $(BIN)/mutmut show NAME"
+	@$(BIN)/mutmut results

@@ -57,6 +57,26 @@ def check_int(value: Any, name: str, low: int | None = None,
     return value
 
 
+#: The largest seed every generator the course uses accepts (NumPy's legacy one stops here).
+SEED_MAX = 2**32 - 1
+
+
+def check_seed(value: Any, name: str = "seed") -> int:
+    """Return ``value`` as an ``int`` seed in ``[0, 2**32 - 1]``, or raise."""
+    return check_int(value, name, low=0, high=SEED_MAX)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a ``bool``, or raise.
+
+    Only ``True`` and ``False`` (or NumPy's booleans) pass: a string such as
+    ``"False"`` is truthy in Python, so it is refused rather than taken as true.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
 def check_positive_float(value: Any, name: str, allow_zero: bool = False) -> float:
     """Return ``value`` as a finite positive ``float`` (or >= 0), or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

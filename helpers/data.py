@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_bool
 
 IRIS_FEATURES = ["sepal length (cm)", "sepal width (cm)",
                  "petal length (cm)", "petal width (cm)"]
@@ -66,7 +66,13 @@ def iris(standardized: bool = True) -> Dataset:
     """Fisher's Iris: 150 flowers, 4 measurements (cm), 3 species.
 
     With ``standardized`` (the default) every column has mean 0 and std 1.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (150, 4), ``y`` of shape (150,) in {0, 1, 2}.
     """
+    standardized = check_bool(standardized, "standardized")
     path = _bundled("iris.csv")
     with path.open(encoding="utf-8") as f:
         target_names = f.readline().strip().split(",")[2:]
@@ -77,7 +83,13 @@ def iris(standardized: bool = True) -> Dataset:
 
 
 def digits() -> Dataset:
-    """8 x 8 images of handwritten digits, 1797 of them, pixels scaled to [0, 1]."""
+    """8 x 8 images of handwritten digits, 1797 of them, pixels scaled to [0, 1].
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (1797, 64), row-major pixels; ``y`` of shape (1797,) in 0-9.
+    """
     table = np.loadtxt(_bundled("digits.csv.gz"), delimiter=",")
     names = [f"pixel_{row}_{col}" for row in range(8) for col in range(8)]
     return Dataset(table[:, :-1] / 16.0, table[:, -1].astype(np.int64), names,

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from ._checks import check_choice, check_int, check_positive_float
+from ._checks import check_bool, check_choice, check_int, check_positive_float
 from .models import ACTIVATIONS, LINEAR_ACTIVATIONS, classify
 from .style import PAGE_WIDTH, PALETTE, japanese_text_families
 
@@ -50,6 +50,7 @@ def draw_network(widths: Sequence[int], ax: Axes | None = None,
     Figure
     """
     widths = [check_int(w, "widths[i]", low=1, high=12) for w in widths]
+    show_parts = check_bool(show_parts, "show_parts")
     if len(widths) < 3 or len(widths) % 2 == 0:
         raise ValueError(f"widths must have an odd number (>= 3) of layers, got {len(widths)}")
     if layer_names is not None and len(layer_names) != len(widths):

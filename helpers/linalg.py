@@ -23,10 +23,19 @@ class PCAResult(NamedTuple):
 
 
 def covariance(X: np.ndarray) -> np.ndarray:
-    """The covariance matrix (1/N) (X - mean)^T (X - mean), shape (n, n)."""
+    """The covariance matrix (1/N) (X - mean)^T (X - mean), shape (n, n).
+
+    Raises a ``ValueError`` if X is so large that the covariance overflows
+    float64 (entries beyond about 1e154).
+    """
     X = as_float_array(X, "X", ndim=2)
-    Xc = X - X.mean(axis=0)
-    return Xc.T @ Xc / X.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        Xc = X - X.mean(axis=0)
+        C = Xc.T @ Xc / X.shape[0]
+    if not np.all(np.isfinite(C)):
+        raise ValueError("X is too large: its covariance overflows float64; "
+                         f"rescale it (largest |entry| {np.abs(X).max():.3g})")
+    return C
 
 
 def pca(X: np.ndarray) -> PCAResult:
@@ -53,8 +62,9 @@ def pca(X: np.ndarray) -> PCAResult:
     order = np.argsort(values)[::-1]
     values = np.clip(values[order], 0.0, None)
     vectors = vectors[:, order]
-    signs = np.sign(vectors[np.abs(vectors).argmax(axis=0), np.arange(vectors.shape[1])])
-    vectors = vectors * np.where(signs == 0, 1.0, signs)
+    # a unit vector's largest-magnitude entry is never 0: its sign is +1 or -1
+    vectors = vectors * np.sign(vectors[np.abs(vectors).argmax(axis=0),
+                                        np.arange(vectors.shape[1])])
     total = values.sum()
     ratio = values / total if total > 0 else np.zeros_like(values)
     return PCAResult(values, vectors, ratio)
@@ -167,6 +177,15 @@ def recover_eigenvalues(decoder_weight: np.ndarray, X: np.ndarray) -> np.ndarray
     but with a mixed, non-orthogonal basis. Orthonormalize the decoder's
     columns (QR) to get a basis Q of that subspace, then the eigenvalues of
     Q^T C Q are those of the covariance C restricted to it: the top k.
+
+    The function cannot tell from a matrix whether it spans that subspace.
+    For any other full-rank ``decoder_weight`` (an unconverged model's, a
+    nonlinear model's, a random one) it returns the eigenvalues of C
+    restricted to its column space. These interlace with C's own eigenvalues
+    (``lambda[j + n - k] <= mu[j] <= lambda[j]``, Cauchy's interlacing
+    theorem), so they look plausible, but they are the top k only if the
+    columns span the top-k principal subspace: check that first, for example
+    with :func:`principal_angles`.
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from ._checks import check_choice, check_int
+from ._checks import check_bool, check_choice, check_int
 
 #: Activation names accepted by :class:`Autoencoder` and :func:`classify`.
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -94,7 +94,10 @@ class Autoencoder(nn.Module):
     Notes
     -----
     ``forward`` takes a tensor of shape (N, n) and returns shape (N, n);
-    ``encode`` returns the codes, shape (N, m).
+    ``encode`` returns the codes, shape (N, m). Inputs must be torch tensors
+    of the weights' dtype (float32 unless the model was converted with
+    ``.double()``); anything else gets a ``TypeError`` or ``ValueError``
+    that says how to convert it.
     """
 
     def __init__(self, n_inputs: int, n_hidden: int, activation: str = "identity",
@@ -102,7 +105,8 @@ class Autoencoder(nn.Module):
                  tied: bool = False) -> None:
         super().__init__()
         self.taxonomy = classify(n_inputs, n_hidden, activation, output_activation)
-        self.tied = bool(tied)
+        bias = check_bool(bias, "bias")
+        self.tied = check_bool(tied, "tied")
         self.encoder = nn.Linear(n_inputs, n_hidden, bias=bias)
         self.phi = ACTIVATIONS[activation]()
         if self.tied:
@@ -127,12 +131,27 @@ class Autoencoder(nn.Module):
         """The decoder bias b~, shape (n,), or None without biases."""
         return self.decoder_bias if self.tied else self.decoder.bias
 
+    def _check_input(self, x: torch.Tensor, name: str, width: int) -> None:
+        """Refuse what ``nn.Linear`` would meet with a raw error: (..., width) tensors only."""
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor of shape (N, {width}), got "
+                            f"{type(x).__name__}; convert it with "
+                            f"torch.as_tensor({name}, dtype={self.encoder.weight.dtype})")
+        if x.dtype != self.encoder.weight.dtype:
+            raise TypeError(f"{name} must have the model's dtype {self.encoder.weight.dtype}, "
+                            f"got {x.dtype}; convert it with "
+                            f"{name}.to({self.encoder.weight.dtype}), or the model with .to()")
+        if x.ndim == 0 or x.shape[-1] != width:
+            raise ValueError(f"{name} must have shape (N, {width}), got {tuple(x.shape)}")
+
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code h = phi(W x + b): (N, n) -> (N, m)."""
+        self._check_input(x, "x", self.encoder.in_features)
         return self.phi(self.encoder(x))
 
     def decode(self, h: torch.Tensor) -> torch.Tensor:
         """The reconstruction phi~(W~ h + b~): (N, m) -> (N, n)."""
+        self._check_input(h, "h", self.encoder.out_features)
         if self.tied:
             z = h @ self.encoder.weight
             return self.phi_out(z if self.decoder_bias is None else z + self.decoder_bias)

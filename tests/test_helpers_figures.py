@@ -22,10 +22,10 @@ def test_symbols_diagram_names_every_symbol():
 
 
 @pytest.mark.parametrize("widths,exc,match", [
-    ([4, 2], ValueError, "odd number"),
-    ([4, 2, 4, 2], ValueError, "odd number"),
-    ([4, 0, 4], ValueError, "widths"),
-    ([4, 2.5, 4], TypeError, "widths"),
+    ([4, 2], ValueError, r"^widths must have an odd number \(>= 3\) of layers, got 2$"),
+    ([4, 2, 4, 2], ValueError, r"^widths must have an odd number .* got 4$"),
+    ([4, 0, 4], ValueError, r"^widths\[i\] must be in \[1, 12\], got 0"),
+    ([4, 2.5, 4], TypeError, r"^widths\[i\] must be an integer"),
 ])
 def test_network_diagram_rejects_bad_widths(widths, exc, match):
     with pytest.raises(exc, match=match):
@@ -33,8 +33,15 @@ def test_network_diagram_rejects_bad_widths(widths, exc, match):
 
 
 def test_network_diagram_checks_layer_names():
-    with pytest.raises(ValueError, match="layer_names"):
+    with pytest.raises(ValueError, match=r"^layer_names must"):
         helpers.draw_network([4, 2, 4], layer_names=["a"])
+
+
+def test_network_diagram_flag_must_be_a_bool():
+    with pytest.raises(TypeError, match=r"^show_parts must be True or False"):
+        helpers.draw_network([4, 2, 4], show_parts="no")
+    texts = [t.get_text() for t in helpers.draw_network([4, 2, 4], show_parts=False).axes[0].texts]
+    assert "encoder" not in texts
 
 
 def test_style_uses_the_colour_blind_safe_palette():

@@ -3,8 +3,10 @@
 import builtins
 import importlib
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import torch
 from sklearn.preprocessing import StandardScaler
 
 from helpers import data, glue
@@ -19,10 +21,91 @@ def test_glue_returns_its_value_and_unwraps_scalars(monkeypatch):
     assert type(value) is float and stored == {"x": 3, "y": 0.25}
 
 
-@pytest.mark.parametrize("name", ["", "a b", "x-y", 3, None])
-def test_glue_rejects_bad_names(name):
-    with pytest.raises(ValueError, match="name"):
+@pytest.fixture
+def stored(monkeypatch):
+    """What glue hands to myst-nb, by name."""
+    values = {}
+    monkeypatch.setattr(importlib.import_module("helpers.glue"), "_myst_glue",
+                        lambda name, value, display: values.update({name: (value, display)}))
+    return values
+
+
+@pytest.mark.parametrize("value,expected", [
+    (3, 3), (np.int64(7), 7), (np.float32(0.5), 0.5), (np.array(2.5), 2.5),
+    (np.array([4.0]), 4.0), (np.array([[4]]), 4), (torch.tensor(1.5), 1.5),
+    (torch.tensor([2]), 2), (torch.tensor([[0.25]], dtype=torch.float64), 0.25),
+    ("1.2e-3", "1.2e-3"), ("", ""), (-0.0, 0.0), (1e300, 1e300),
+])
+def test_glue_unwraps_what_the_prose_can_format(stored, value, expected):
+    result = glue("key", value)
+    assert result == expected and type(result) is type(expected)
+    assert stored == {"key": (expected, False)}
+
+
+def test_glue_stores_figures_and_passes_display(stored):
+    fig = plt.figure()
+    assert glue("fig", fig, display=True) is fig
+    assert stored == {"fig": (fig, True)}
+
+
+REFUSED = r"^glue 'key': value must be a real number, a string or a matplotlib figure, got "
+
+
+@pytest.mark.parametrize("value,exc,match", [
+    (float("nan"), ValueError, r"^glue 'key': value must be finite, got nan$"),
+    (np.float64(np.inf), ValueError, r"^glue 'key': value must be finite, got -?inf$"),
+    (torch.tensor([-np.inf]), ValueError, r"^glue 'key': value must be finite, got -?inf$"),
+    (np.array([1.0, 2.0]), TypeError, r"^glue 'key': an array or tensor must hold one number, got shape \(2,\)"),
+    (np.zeros((0,)), TypeError, r"^glue 'key': an array or tensor must hold one number, got shape \(0,\)"),
+    (torch.zeros(2, 2), TypeError, r"^glue 'key': an array or tensor must hold one number, got shape \(2, 2\)"),
+    ([1.0], TypeError, REFUSED + r"list"),
+    (None, TypeError, REFUSED + r"NoneType"),
+    (len, TypeError, REFUSED + r"builtin_function_or_method"),
+    (object(), TypeError, REFUSED + r"object"),
+    (True, TypeError, REFUSED + r"bool"),
+    (np.bool_(False), TypeError, REFUSED + r"bool"),
+    (1 + 2j, TypeError, REFUSED + r"complex"),
+])
+def test_glue_rejects_what_the_prose_cannot_format(stored, value, exc, match):
+    with pytest.raises(exc, match=match):
+        glue("key", value)
+    assert stored == {}
+
+
+class OnlyItem:
+    """Has an item() but is no array."""
+
+    def item(self):
+        return 1.0
+
+
+def test_glue_unwraps_only_arrays_and_makes_other_reals_floats(stored):
+    from fractions import Fraction
+    result = glue("key", Fraction(1, 4))
+    assert result == 0.25 and type(result) is float
+    with pytest.raises(TypeError, match=REFUSED + "OnlyItem$"):
+        glue("key", OnlyItem())
+    with pytest.raises(TypeError, match=r"^name must be a string, got int$"):
+        glue(3, 1.0)
+
+
+@pytest.mark.parametrize("name,exc", [("", ValueError), ("a b", ValueError),
+                                      ("x-y", ValueError), ("x.y", ValueError),
+                                      (3, TypeError), (None, TypeError)])
+def test_glue_rejects_bad_names(name, exc):
+    with pytest.raises(exc, match=r"^name must"):
         glue(name, 1)
+
+
+def test_glue_accepts_letters_digits_and_underscores(stored):
+    glue("m4_gap_2", 1.0)
+    assert list(stored) == ["m4_gap_2"]
+
+
+@pytest.mark.parametrize("display", ["yes", 1, None])
+def test_glue_display_must_be_a_bool(display):
+    with pytest.raises(TypeError, match=r"^display must"):
+        glue("x", 1.0, display=display)
 
 
 def test_glue_works_without_myst_nb(monkeypatch):
@@ -36,9 +119,12 @@ def test_glue_works_without_myst_nb(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_myst)
     module = importlib.reload(importlib.import_module("helpers.glue"))
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
     try:
         assert module._myst_glue is None
-        assert module.glue("z", 1.5) == 1.5
+        assert module.glue("z", 1.5) == 1.5 and shown == []
+        assert module.glue("z", np.float32(2.5), display=True) == 2.5 and shown == [2.5]
     finally:
         monkeypatch.undo()
         importlib.reload(module)
@@ -53,11 +139,11 @@ def test_standardize_matches_sklearn():
 
 
 @pytest.mark.parametrize("X,exc,match", [
-    (np.ones(5), ValueError, "2-D"),
-    (np.array([[1.0, np.nan], [2.0, 3.0]]), ValueError, "finite"),
-    (np.array([[1.0, 2.0]]), ValueError, "at least 2 rows"),
-    (np.array([[1.0, 2.0], [1.0, 3.0]]), ValueError, "constant columns"),
-    (np.array([["a", "b"], ["c", "d"]]), TypeError, "numbers"),
+    (np.ones(5), ValueError, r"^X must be a 2-D array, got shape \(5,\)$"),
+    (np.array([[1.0, np.nan], [2.0, 3.0]]), ValueError, r"^X must be finite"),
+    (np.array([[1.0, 2.0]]), ValueError, r"^X must have at least 2 rows, got 1$"),
+    (np.array([[1.0, 2.0], [1.0, 3.0]]), ValueError, r"^X has constant columns \[0\]; they cannot be scaled"),
+    (np.array([["a", "b"], ["c", "d"]]), TypeError, r"^X must hold numbers"),
 ])
 def test_standardize_rejects_bad_input(X, exc, match):
     with pytest.raises(exc, match=match):
@@ -77,6 +163,12 @@ def test_data_equal_scikit_learns_loaders():
     assert digits.feature_names == list(reference.feature_names)
 
 
+@pytest.mark.parametrize("flag", ["no", "False", 0, None])
+def test_iris_refuses_flags_that_are_not_booleans(flag):
+    with pytest.raises(TypeError, match=r"^standardized must be True or False"):
+        data.iris(standardized=flag)
+
+
 def test_iris_and_digits():
     iris = data.iris()
     assert iris.X.shape == (150, 4) and iris.y.shape == (150,)
@@ -86,3 +178,5 @@ def test_iris_and_digits():
     assert raw.X.max() == pytest.approx(7.9)
     digits = data.digits()
     assert digits.X.shape == (1797, 64) and digits.X.min() == 0 and digits.X.max() == 1
+    assert iris.y.dtype == digits.y.dtype == np.int64
+    assert digits.target_names == [str(t) for t in range(10)]
