@@ -5,14 +5,14 @@ JavaScript player (a slider and play/pause buttons): no server is needed, so it 
 on the static site and in Colab's output cell alike. Its buttons, however, load their
 icons from a font CDN, its image has no alt text and its element ids are random.
 :func:`to_html` fixes all three, so the page works offline, is accessible, and is the
-same on every run; it also re-encodes the frames with a small colour palette, which
-makes them about three times lighter at no visible cost (the frames are flat plots).
+same on every run; it also writes the frames with a small colour palette, which
+makes them about three times lighter, and quicker to write, at no visible cost (the
+frames are flat plots).
 """
 
 from __future__ import annotations
 
-import base64
-import io
+import contextlib
 import re
 from collections.abc import Sequence
 from unittest import mock
@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.animation import Animation, FuncAnimation
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
@@ -61,15 +62,22 @@ def _svg(path: str) -> str:
             f'<path fill="currentColor" d="{path}"/></svg>')
 
 
-def _palette_png(match: re.Match, colors: int) -> str:
-    """One embedded PNG frame, re-encoded with at most ``colors`` colours."""
-    data = base64.b64decode(match.group(1).replace("\\\n", ""))
-    image = Image.open(io.BytesIO(data)).convert("RGB")
-    small = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
-                           dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    small.save(out, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii") + '"'
+def _palette_savefig(figure: plt.Figure, colors: int):
+    """A stand-in for ``figure.savefig`` that writes a PNG with at most ``colors`` colours.
+
+    It renders the canvas at the figure's dpi and quantizes it with PIL, which is
+    quicker than matplotlib's full-colour PNG and about three times lighter.
+    """
+    def savefig(sink, **kwargs) -> None:
+        dpi = kwargs.get("dpi", figure.dpi)
+        if kwargs.get("format", "png") != "png" or dpi != figure.dpi:  # pragma: no cover
+            raise RuntimeError("unexpected frame request: png at the figure's dpi expected")
+        figure.canvas.draw()
+        rgb = np.asarray(figure.canvas.buffer_rgba())[..., :3]
+        small = Image.fromarray(rgb).quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
+                                              dither=Image.Dither.NONE)
+        small.save(sink, format="png")
+    return savefig
 
 
 def to_html(animation: Animation, alt: str, name: str = "anim", colors: int | None = 64) -> str:
@@ -84,7 +92,7 @@ def to_html(animation: Animation, alt: str, name: str = "anim", colors: int | No
         Replaces the random id in the player's element ids (letters, digits, _),
         so the output is the same on every run; unique on a page.
     colors : int or None
-        Re-encode every frame as a PNG with a palette of at most this many colours
+        Write every frame as a PNG with a palette of at most this many colours
         (2 to 256; flat plots need few), or keep matplotlib's full-colour frames.
 
     Returns
@@ -101,19 +109,24 @@ def to_html(animation: Animation, alt: str, name: str = "anim", colors: int | No
         raise ValueError(f"name must be letters, digits and '_', got {name!r}")
     if colors is not None:
         colors = check_int(colors, "colors", low=2, high=256)
-    canvas = animation._fig.canvas
+    figure = animation._fig
+    if colors is not None and not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)             # a closed figure's canvas cannot render
     # Saving draws every frame once for the file; the extra draw_idle() per frame
     # that Animation.save also makes would only double the time.
-    with mpl.rc_context({"savefig.dpi": "figure", "savefig.bbox": "standard"}), \
-            mock.patch.object(canvas, "draw_idle", lambda *args, **kwargs: None):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mpl.rc_context({"savefig.dpi": "figure",
+                                            "savefig.bbox": "standard"}))
+        stack.enter_context(mock.patch.object(figure.canvas, "draw_idle",
+                                              lambda *args, **kwargs: None))
+        if colors is not None:
+            stack.enter_context(mock.patch.object(figure, "savefig",
+                                                  _palette_savefig(figure, colors)))
         html = animation.to_jshtml()
     ids = set(re.findall(r"_anim_img([0-9a-f]+)", html))
     if len(ids) != 1:  # pragma: no cover - matplotlib's template changed
         raise RuntimeError("unexpected to_jshtml output: cannot find the player's id")
     html = html.replace(ids.pop(), name)
-    if colors is not None:
-        html = re.sub(r'data:image/png;base64,([^"]*)"',
-                      lambda match: _palette_png(match, colors), html)
     html = re.sub(r'<link rel="stylesheet"\s+href="https://[^"]*font-awesome[^"]*">', "", html)
     for icon, path in ICONS.items():
         html = html.replace(f'<i class="fa {icon}"></i>', _svg(path))
