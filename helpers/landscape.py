@@ -9,8 +9,12 @@ with C = X^T X / N, the covariance of centred data X (N, n). For the Hessian the
 weights are flattened into one vector theta = [W.ravel(), W~.ravel()] of length
 2 m n (16 for 4 -> 2 -> 4). Everything here is computed in float64.
 
-Baldi and Hornik's critical points: for a set I of k = m principal directions and
-an invertible G (k, k), W = G U_I^T and W~ = U_I G^-1; also W = W~ = 0.
+Baldi and Hornik's critical points: for a set I of r <= m principal directions and
+an invertible G (m, m), W = G [U_I, 0]^T and W~ = [U_I, 0] G^-1, where [U_I, 0] (n, m)
+holds the r eigenvectors of I and m - r zero columns. Then W~W = U_I U_I^T, the
+projection onto the span of I. With r = m these are the full-rank points
+W = G U_I^T, W~ = U_I G^-1; with r = 0 it is W = W~ = 0; in between, m - r code
+units are dead (they neither read nor write anything, up to the mixing G).
 """
 
 from __future__ import annotations
@@ -116,20 +120,22 @@ def critical_point(components: np.ndarray, kept: Sequence[int], n_hidden: int | 
                    mixing: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Baldi and Hornik's critical point for the principal directions ``kept``.
 
-    W = G U_I^T and W~ = U_I G^-1, where U_I holds the columns ``kept`` of
-    ``components`` and G is ``mixing`` (default the identity). With ``kept``
-    empty it is W = W~ = 0 and ``n_hidden`` gives m.
+    W = G [U_I, 0]^T and W~ = [U_I, 0] G^-1, where U_I holds the columns ``kept``
+    of ``components``, padded with zero columns up to m = ``n_hidden``, and G is
+    ``mixing`` (default the identity). With as many directions as hidden units this
+    is W = G U_I^T, W~ = U_I G^-1; with fewer, the extra code units are dead; with
+    ``kept`` empty it is W = W~ = 0.
 
     Parameters
     ----------
     components : array of shape (n, n)
         Orthonormal eigenvectors of the covariance, one per column.
     kept : sequence of int
-        Distinct column indices (0-based), as many as hidden units, or none.
+        Distinct column indices (0-based), at most as many as hidden units.
     n_hidden : int, optional
-        m; needed when ``kept`` is empty, else it must equal ``len(kept)``.
+        m; default ``len(kept)``, needed when ``kept`` is empty.
     mixing : array of shape (m, m), optional
-        An invertible G.
+        An invertible G; not allowed when ``kept`` is empty.
 
     Returns
     -------
@@ -140,16 +146,8 @@ def critical_point(components: np.ndarray, kept: Sequence[int], n_hidden: int | 
     n = U.shape[0]
     if U.shape != (n, n):
         raise ValueError(f"components must be square, got shape {U.shape}")
-    if isinstance(kept, (str, bytes)) or not isinstance(kept, Sequence):
-        raise TypeError(f"kept must be a sequence of integers, got {type(kept).__name__}")
-    kept = [check_int(i, "kept[i]", low=0, high=n - 1) for i in kept]
-    if len(set(kept)) != len(kept):
-        raise ValueError(f"kept must hold distinct indices, got {kept}")
-    if n_hidden is None and not kept:
-        raise ValueError("n_hidden is needed when kept is empty (W = 0)")
-    m = len(kept) if n_hidden is None else check_int(n_hidden, "n_hidden", low=1, high=n)
-    if kept and len(kept) != m:
-        raise ValueError(f"kept must hold n_hidden={m} indices or none, got {len(kept)}")
+    kept = _kept(kept, n)
+    m = _hidden(kept, n_hidden, n)
     if not kept:
         if mixing is not None:
             raise ValueError("mixing must be None when kept is empty (W = 0)")
@@ -157,8 +155,31 @@ def critical_point(components: np.ndarray, kept: Sequence[int], n_hidden: int | 
     G = np.eye(m) if mixing is None else as_float_array(mixing, "mixing", shape=(m, m))
     if np.linalg.cond(G) > 1e8:
         raise ValueError("mixing must be invertible (well conditioned)")
-    U_I = U[:, kept]
-    return G @ U_I.T, U_I @ np.linalg.inv(G)
+    padded = np.zeros((n, m))
+    padded[:, :len(kept)] = U[:, kept]
+    return G @ padded.T, padded @ np.linalg.inv(G)
+
+
+def _kept(kept: Sequence[int], n: int) -> list[int]:
+    """Check a set of distinct direction indices in [0, n - 1]."""
+    if isinstance(kept, (str, bytes)) or not isinstance(kept, Sequence):
+        raise TypeError(f"kept must be a sequence of integers, got {type(kept).__name__}")
+    kept = [check_int(i, "kept[i]", low=0, high=n - 1) for i in kept]
+    if len(set(kept)) != len(kept):
+        raise ValueError(f"kept must hold distinct indices, got {kept}")
+    return kept
+
+
+def _hidden(kept: list[int], n_hidden: int | None, n: int) -> int:
+    """The number of hidden units m: ``n_hidden``, or ``len(kept)`` by default."""
+    if n_hidden is None:
+        if not kept:
+            raise ValueError("n_hidden is needed when kept is empty (W = 0)")
+        return len(kept)
+    m = check_int(n_hidden, "n_hidden", low=1, high=n)
+    if len(kept) > m:
+        raise ValueError(f"kept must hold at most n_hidden={m} indices, got {len(kept)}")
+    return m
 
 
 def inertia(eigenvalues: np.ndarray, tol: float) -> tuple[int, int, int]:
@@ -179,16 +200,22 @@ def predicted_hessian_eigenvalues(eigenvalues: np.ndarray, kept: Sequence[int],
     """The Hessian's spectrum at a critical point with G = I, in closed form.
 
     In the eigenbasis of C the 2 m n weights split into small blocks (see
-    lesson 6). With kept set I and discarded set J:
+    lesson 6). With kept set I (r directions), discarded set J, and m - r dead
+    code units:
 
-    - m^2 zeros (the directions of GL(m)) and, for each kept i, the value
-      4 lambda_i / n, m times;
-    - for each kept i and discarded l, the two eigenvalues of
-      (2/n) [[lambda_i, -lambda_l], [-lambda_l, lambda_l]],
-      (lambda_i + lambda_l +- sqrt((lambda_i - lambda_l)^2 + 4 lambda_l^2)) / n;
-      negative exactly when lambda_l > lambda_i.
+    - for each pair of live units, one block (2 lambda_i / n) [[1, 1], [1, 1]]
+      with eigenvalues 4 lambda_i / n and 0 (the directions of the mixing G);
+    - for each kept i and discarded l, the block of the weights with which the
+      unit of i reads u_l (encoder) and writes u_l (decoder),
+      (2/n) [[lambda_l, -lambda_l], [-lambda_l, lambda_i]], with eigenvalues
+      (lambda_i + lambda_l +- sqrt((lambda_i - lambda_l)^2 + 4 lambda_l^2)) / n,
+      one negative exactly when lambda_l > lambda_i;
+    - for each dead unit and discarded l, the block (2 lambda_l / n) [[0, -1], [-1, 0]],
+      with eigenvalues +-2 lambda_l / n; for each dead unit and kept i, two zeros.
 
-    At W = W~ = 0 (``kept`` empty) the spectrum is +-2 lambda_l / n, each m times.
+    So there are r^2 + 2 r (m - r) zeros, and the negative eigenvalues number
+    #{(i, l): lambda_l > lambda_i} + (m - r)(n - r). At W = W~ = 0 (``kept``
+    empty) the spectrum is +-2 lambda_l / n, each m times.
 
     Parameters
     ----------
@@ -197,7 +224,7 @@ def predicted_hessian_eigenvalues(eigenvalues: np.ndarray, kept: Sequence[int],
     kept : sequence of int
         As for :func:`critical_point`.
     n_hidden : int, optional
-        m; needed when ``kept`` is empty.
+        m; default ``len(kept)``, needed when ``kept`` is empty.
 
     Returns
     -------
@@ -207,25 +234,17 @@ def predicted_hessian_eigenvalues(eigenvalues: np.ndarray, kept: Sequence[int],
     if np.any(lam < 0):
         raise ValueError("eigenvalues must be >= 0 (a covariance has no negative eigenvalues)")
     n = lam.size
-    if isinstance(kept, (str, bytes)) or not isinstance(kept, Sequence):
-        raise TypeError(f"kept must be a sequence of integers, got {type(kept).__name__}")
-    kept = [check_int(i, "kept[i]", low=0, high=n - 1) for i in kept]
-    if len(set(kept)) != len(kept):
-        raise ValueError(f"kept must hold distinct indices, got {kept}")
-    if not kept:
-        if n_hidden is None:
-            raise ValueError("n_hidden is needed when kept is empty (W = 0)")
-        m = check_int(n_hidden, "n_hidden", low=1, high=n)
-        return np.sort(np.concatenate([2 * lam / n, -2 * lam / n] * m))
-    m = len(kept)
-    if n_hidden is not None and check_int(n_hidden, "n_hidden", low=1) != m:
-        raise ValueError(f"kept must hold n_hidden={n_hidden} indices, got {m}")
-    values = [0.0] * (m * m)
-    values += [4 * lam[i] / n for i in kept for _ in range(m)]
+    kept = _kept(kept, n)
+    m = _hidden(kept, n_hidden, n)
+    r = len(kept)
+    discarded = [j for j in range(n) if j not in kept]
+    values = [0.0] * (r * r + 2 * r * (m - r))
+    values += [4 * lam[i] / n for i in kept for _ in range(r)]
     for i in kept:
-        for l in (j for j in range(n) if j not in kept):  # noqa: E741 - the lesson's l
+        for l in discarded:  # noqa: E741 - the lesson's l
             root = np.sqrt((lam[i] - lam[l]) ** 2 + 4 * lam[l] ** 2)
             values += [(lam[i] + lam[l] - root) / n, (lam[i] + lam[l] + root) / n]
+    values += [sign * 2 * lam[l] / n for l in discarded for sign in (-1, 1)] * (m - r)
     return np.sort(np.array(values))
 
 
@@ -317,11 +336,13 @@ def eigenvector_error_bound(X: np.ndarray, eigenvalues: np.ndarray,
 
 
 def weight_error_bound(X: np.ndarray, eigenvalues: np.ndarray, components: np.ndarray,
-                       kept: Sequence[int], mixing: np.ndarray | None = None) -> float:
+                       kept: Sequence[int], mixing: np.ndarray | None = None,
+                       n_hidden: int | None = None) -> float:
     """Bound the distance of :func:`critical_point`'s weights from the exact critical point.
 
-    The exact point is W = G U_I^T, W~ = U_I G^-1 with the exact eigenvectors of the
-    exact covariance. Its float64 version differs by the eigenvectors' error (see
+    The exact point is W = G [U_I, 0]^T, W~ = [U_I, 0] G^-1 with the exact
+    eigenvectors of the exact covariance (``kept``, ``mixing`` and ``n_hidden`` as
+    for :func:`critical_point`). Its float64 version differs by the eigenvectors' error (see
     :func:`eigenvector_error_bound`), times |G| and |G^-1|, by the rounding of the
     products (gamma_m |G| |U_I|^T entrywise), and by the error of the computed
     inverse of G (found exactly from the residual I - G inv(G)).
@@ -336,12 +357,13 @@ def weight_error_bound(X: np.ndarray, eigenvalues: np.ndarray, components: np.nd
         if mixing is not None:
             raise ValueError("mixing must be None when kept is empty (W = 0)")
         return 0.0                                # W = W~ = 0 is exact in float64
-    W, W_tilde = critical_point(components, kept, mixing=mixing)
+    W, W_tilde = critical_point(components, kept, n_hidden=n_hidden, mixing=mixing)
     U = as_float_array(components, "components", ndim=2)
     m = W.shape[0]
     G = np.eye(m) if mixing is None else as_float_array(mixing, "mixing", shape=(m, m))
     G_inv = np.linalg.inv(G)
-    U_I = U[:, list(kept)]
+    U_I = np.zeros((U.shape[0], m))
+    U_I[:, :len(kept)] = U[:, list(kept)]                  # padded with dead units
     vector_error = np.linalg.norm(eigenvector_error_bound(X, lam, U)[list(kept)])
     # the computed inverse: G^-1 - inv(G) = G^-1 (I - G inv(G)), |G^-1| <= |inv(G)| / (1 - |E|)
     E = np.eye(m, dtype=object) - _exact(G) @ _exact(G_inv)

@@ -44,15 +44,49 @@ def test_to_html_is_self_contained_accessible_and_deterministic(film_inputs):
     assert not plt.get_fignums()                           # the figure was closed
 
 
-def test_frames_have_the_figure_size_at_the_chosen_dpi(film_inputs):
+def _frames(html):
     import base64
     import io
 
     from PIL import Image
+    return [Image.open(io.BytesIO(base64.b64decode(data.replace("\\\n", ""))))
+            for data in re.findall(r"data:image/png;base64,([^\"]*)\"", html)]
+
+
+def test_frames_have_the_figure_size_at_the_chosen_dpi(film_inputs):
     html = animation.to_html(animation.training_animation(**film_inputs, dpi=50), alt="x")
-    first = re.search(r"data:image/png;base64,([^\"]*)\"", html).group(1).replace("\\\n", "")
-    image = Image.open(io.BytesIO(base64.b64decode(first)))
+    image = _frames(html)[0]
     assert image.size == (320, 144)   # 6.4 x 2.9 inches at 50 dpi (matplotlib rounds down)
+
+
+def test_frames_are_palette_images_unless_asked_otherwise(film_inputs):
+    def html(**kwargs):
+        film = animation.training_animation(**film_inputs, dpi=60)
+        return animation.to_html(film, alt="x", **kwargs)
+
+    small, full = html(), html(colors=None)
+    assert all(f.mode == "P" and len(f.getcolors()) <= 64 for f in _frames(small))
+    assert all(f.mode == "RGBA" for f in _frames(full))
+    assert len(small) < len(full) / 2
+    for a, b in zip(_frames(small), _frames(full)):   # the same picture, nearly
+        difference = np.abs(np.asarray(a.convert("RGB"), dtype=float)
+                            - np.asarray(b.convert("RGB"), dtype=float)).max(axis=2)
+        # measured: 1 level of 255 on average, 0.1 % of pixels off by more than 30
+        assert difference.mean() < 2 and np.mean(difference > 30) < 0.01
+    assert all(len(f.getcolors()) <= 16 for f in _frames(html(colors=16)))
+
+
+def test_the_title_shows_the_time_or_the_step(film_inputs):
+    film = animation.training_animation(**film_inputs, dpi=30, lr=0.1,
+                                        score_labels=("u1 score", "u2 score"),
+                                        loss_label="MSE, all flowers")
+    film._func(2)                       # draw the last frame: step 400
+    assert film._fig.axes[0].get_title() == "codes at t = 40 (step 400)"
+    animation.to_html(film, alt="x")    # rendered: no warning when it is deleted
+    film = animation.training_animation(**film_inputs, dpi=30)
+    film._func(1)
+    assert film._fig.axes[0].get_title() == "codes at step 40"
+    animation.to_html(film, alt="x")
 
 
 def test_training_animation_returns_a_closed_funcanimation(film_inputs):
@@ -86,6 +120,12 @@ def test_training_animation_rejects_bad_input(film_inputs):
         call(dpi=5)
     with pytest.raises(ValueError, match="score_std must have shape"):
         call(score_std=np.ones(3))
+    with pytest.raises(ValueError, match="lr must be"):
+        call(lr=0.0)
+    with pytest.raises(TypeError, match="score_labels must be a pair of strings"):
+        call(score_labels="u1")
+    with pytest.raises(TypeError, match="loss_label must be a string"):
+        call(loss_label=None)
 
 
 def test_to_html_rejects_bad_input(film_inputs):
@@ -96,4 +136,6 @@ def test_to_html_rejects_bad_input(film_inputs):
         animation.to_html(film, alt="  ")
     with pytest.raises(ValueError, match="name must be letters"):
         animation.to_html(film, alt="x", name="bad-name")
+    with pytest.raises(ValueError, match=r"colors must be in \[2, 256\]"):
+        animation.to_html(film, alt="x", colors=1)
     animation.to_html(film, alt="x")    # rendered once: no warning when it is deleted

@@ -116,8 +116,11 @@ def test_every_critical_point_is_critical_with_the_predicted_spectrum(n, m):
     result = linalg.pca(X)
     lam, U = result.eigenvalues, result.components
     mixing = np.triu(np.ones((m, m))) + np.eye(m)          # invertible, not orthogonal
-    for kept in list(itertools.combinations(range(n), m)) + [()]:
+    sets = [kept for r in range(m + 1) for kept in itertools.combinations(range(n), r)]
+    for kept in sets:
+        r = len(kept)
         W, W_tilde = landscape.critical_point(U, kept, n_hidden=m)
+        assert np.allclose(W_tilde @ W, U[:, kept] @ U[:, kept].T, atol=1e-12)
         d = landscape.loss_derivatives(X, W, W_tilde)
         assert np.linalg.norm(d.gradient) < 1e-12
         rest = [j for j in range(n) if j not in kept]
@@ -126,11 +129,13 @@ def test_every_critical_point_is_critical_with_the_predicted_spectrum(n, m):
         predicted = landscape.predicted_hessian_eigenvalues(lam, kept, n_hidden=m)
         assert predicted.shape == (2 * m * n,)
         assert np.allclose(eig, predicted, atol=1e-12)
-        negative = sum(1 for i in kept for l in rest if lam[l] > lam[i]) if kept else m * n
+        # the counting rule: swaps to a better direction, plus the dead units
+        negative = sum(1 for i in kept for l in rest if lam[l] > lam[i]) + (m - r) * (n - r)
+        zero = r * r + 2 * r * (m - r)                        # the family's dimension
         counts = landscape.inertia(eig, 1e-8)
-        assert counts == (negative, m * m if kept else 0, 2 * m * n - negative - (m * m if kept else 0))
-        if kept:   # another point of the same GL(m) family: same loss, same counts
-            W, W_tilde = landscape.critical_point(U, kept, mixing=mixing)
+        assert counts == (negative, zero, 2 * m * n - negative - zero)
+        if kept:   # another point of the same family: same loss, same counts
+            W, W_tilde = landscape.critical_point(U, kept, n_hidden=m, mixing=mixing)
             assert np.allclose(W_tilde @ W, U[:, kept] @ U[:, kept].T, atol=1e-12)
             d = landscape.loss_derivatives(X, W, W_tilde)
             assert np.linalg.norm(d.gradient) < 1e-11
@@ -139,10 +144,12 @@ def test_every_critical_point_is_critical_with_the_predicted_spectrum(n, m):
 
 def test_iris_counts_are_the_lessons(iris):
     X, lam, U = iris
-    expected = {(0, 1): 0, (0, 2): 1, (0, 3): 2, (1, 2): 2, (1, 3): 3, (2, 3): 4, (): 8}
-    for kept, negative in expected.items():
+    expected = {(0, 1): (0, 4), (0, 2): (1, 4), (0, 3): (2, 4), (1, 2): (2, 4),
+                (1, 3): (3, 4), (2, 3): (4, 4), (0,): (3, 3), (1,): (4, 3),
+                (2,): (5, 3), (3,): (6, 3), (): (8, 0)}
+    for kept, (negative, zero) in expected.items():
         eig = landscape.predicted_hessian_eigenvalues(lam, kept, n_hidden=2)
-        assert landscape.inertia(eig, 1e-8)[0] == negative
+        assert landscape.inertia(eig, 1e-8)[:2] == (negative, zero)
 
 
 def test_critical_point_rejects_bad_input(iris):
@@ -157,8 +164,10 @@ def test_critical_point_rejects_bad_input(iris):
         landscape.critical_point(U, "01")
     with pytest.raises(TypeError, match="kept must be a sequence"):
         landscape.critical_point(U, 2)
-    with pytest.raises(ValueError, match="n_hidden=3 indices"):
-        landscape.critical_point(U, [0, 1], n_hidden=3)
+    with pytest.raises(ValueError, match="at most n_hidden=2 indices"):
+        landscape.critical_point(U, [0, 1, 2], n_hidden=2)
+    with pytest.raises(ValueError, match=r"n_hidden must be in \[1, 4\]"):
+        landscape.critical_point(U, [0], n_hidden=5)
     with pytest.raises(ValueError, match="mixing must be invertible"):
         landscape.critical_point(U, [0, 1], mixing=np.ones((2, 2)))
     with pytest.raises(ValueError, match="mixing must have shape"):
@@ -185,8 +194,8 @@ def test_predicted_hessian_eigenvalues_rejects_bad_input():
         landscape.predicted_hessian_eigenvalues(np.array([1.0, -1.0]), [0])
     with pytest.raises(ValueError, match="n_hidden is needed"):
         landscape.predicted_hessian_eigenvalues(lam, [])
-    with pytest.raises(ValueError, match="n_hidden=2 indices"):
-        landscape.predicted_hessian_eigenvalues(lam, [0], n_hidden=2)
+    with pytest.raises(ValueError, match="at most n_hidden=1 indices"):
+        landscape.predicted_hessian_eigenvalues(lam, [0, 1], n_hidden=1)
     with pytest.raises(ValueError, match="distinct"):
         landscape.predicted_hessian_eigenvalues(lam, [0, 0])
     with pytest.raises(TypeError, match="kept must be a sequence"):
@@ -234,13 +243,15 @@ def test_eigenvector_and_weight_error_bounds_hold_against_40_digits(iris):
     errors = np.linalg.norm(U - exact, axis=0)
     bounds = landscape.eigenvector_error_bound(X, lam, U)
     assert np.all(errors <= bounds) and np.all(bounds < 1e-13)
-    for kept in [(0, 1), (1, 3)]:
+    for kept in [(0, 1), (1, 3), (2,)]:
         mixing = np.array([[1.0, 1.0], [0.0, 2.0]])
-        W, W_tilde = landscape.critical_point(U, kept, mixing=mixing)
-        W_exact = mixing @ exact[:, kept].T
-        W_tilde_exact = exact[:, kept] @ np.linalg.inv(mixing)
+        W, W_tilde = landscape.critical_point(U, kept, n_hidden=2, mixing=mixing)
+        padded = np.zeros((4, 2))
+        padded[:, :len(kept)] = exact[:, kept]
+        W_exact = mixing @ padded.T
+        W_tilde_exact = padded @ np.linalg.inv(mixing)
         distance = np.linalg.norm(landscape.flatten(W - W_exact, W_tilde - W_tilde_exact))
-        bound = landscape.weight_error_bound(X, lam, U, kept, mixing)
+        bound = landscape.weight_error_bound(X, lam, U, kept, mixing, n_hidden=2)
         assert distance <= bound < 1e-12
     assert landscape.weight_error_bound(X, lam, U, ()) == 0.0
 
