@@ -210,7 +210,7 @@ def test_every_notebook_in_book_ja_has_a_source():
 
 
 def test_sync_pairs_japanese_sources_with_book_ja():
-    source = sync.JA_SOURCES / "01_basic_form.md"
+    source = parity.JA_SOURCES / "01_basic_form.md"
     assert sync.notebook_for(source) == ROOT / "book" / "ja" / "01_basic_form.ipynb"
     assert sync.notebook_for(sync.SOURCES / "01_basic_form.md") == \
         ROOT / "book" / "01_basic_form.ipynb"
