@@ -736,7 +736,7 @@ def language(lesson: Lesson) -> Language:
 def code_inputs(lesson: Lesson) -> set[float]:
     """Numbers the lesson's code chooses: literals outside assert statements, the operands
     of exact (==) comparisons in asserts, and the defaults of helpers' functions."""
-    values = set(_helpers_defaults())
+    values = set(_helpers_defaults(ROOT))
     for cell in lesson.code_cells:
         source = "\n".join(l for l in cell.source.splitlines()
                            if not l.lstrip().startswith(("%", "!")))
@@ -766,12 +766,13 @@ def code_inputs(lesson: Lesson) -> set[float]:
     return values
 
 
-@lru_cache(maxsize=1)
-def _helpers_defaults() -> frozenset[float]:
+@lru_cache(maxsize=4)
+def _helpers_defaults(root: Path) -> frozenset[float]:
     """Numeric defaults of the helpers functions: the recipes' inputs (the article's
-    learning rate 0.01, batches of 32, 200 epochs)."""
+    learning rate 0.01, batches of 32, 200 epochs). Cached by repository root, so a
+    throw-away repository in the tests does not change what the real lessons see."""
     values = set()
-    for path in sorted((ROOT / "helpers").glob("*.py")):
+    for path in sorted((root / "helpers").glob("*.py")):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except SyntaxError:

@@ -146,6 +146,25 @@ def _line(lesson: Lesson, index: int | None, offset: int) -> int:
     return lesson.cells[index].line_of(offset)
 
 
+def _leaves(meta, path=()) -> dict[tuple, object]:
+    if isinstance(meta, dict) and meta:
+        return {k: v for key, value in meta.items() for k, v in _leaves(value, path + (key,)).items()}
+    return {path: meta}
+
+
+def _option_line(cell: lessons.Cell, english: lessons.Cell) -> int:
+    """The line of the first option whose value differs from the English cell's."""
+    ja_leaves = _leaves(parity.comparable_metadata(cell.metadata))
+    en_leaves = _leaves(parity.comparable_metadata(english.metadata))
+    for path in [*ja_leaves, *en_leaves]:
+        if ja_leaves.get(path) != en_leaves.get(path):
+            for k, text in enumerate(cell.meta_lines):
+                if re.match(rf"^\s*:?{re.escape(str(path[-1]))}:", text):
+                    return cell.meta_start + k
+            break
+    return cell.meta_start or cell.start
+
+
 @rule("parity", "a twin has its English lesson's code cells (comments aside), tags and "
       "options, glue names, figure names, equation labels, targets and exercises")
 def twin_parity(lesson: Lesson, book: check.Book):
@@ -158,7 +177,10 @@ def twin_parity(lesson: Lesson, book: check.Book):
     for d in parity.differences(_cells(english), _cells(lesson), noun="lesson"):
         at = f"{english.name}:{_line(english, d.en_cell, d.en_line)}"
         cell = f"code cell {d.code_cell} " if d.kind in ("code", "tags", "metadata") else ""
-        yield Problem(lesson.name, _line(lesson, d.ja_cell, d.ja_line),
+        line = _line(lesson, d.ja_cell, d.ja_line)
+        if d.kind in ("tags", "metadata"):  # the option that differs, or the fence
+            line = _option_line(lesson.cells[d.ja_cell], english.cells[d.en_cell])
+        yield Problem(lesson.name, line,
                       f"{cell}differs from the English lesson ({at}): {d.what}; {d.fix}, "
                       "then `make sync`", key=d.kind)
 

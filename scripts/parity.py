@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import difflib
 import io
 import re
 import sys
@@ -316,51 +317,64 @@ def differences(en_cells: list[CellTuple], ja_cells: list[CellTuple],
     en_code = [(i, c) for i, c in enumerate(en_cells) if c[0] == "code"]
     ja_code = [(i, c) for i, c in enumerate(ja_cells) if c[0] == "code"]
     copy_cell = "copy the English cell into the Japanese lesson (keep its translated comments)"
-    for k, ((ei, (_, en_source, en_md)), (ji, (_, ja_source, ja_md))) in enumerate(
-            zip(en_code, ja_code), start=1):
-        en_lines, ja_lines = code_lines(en_source), code_lines(ja_source)
-        place = dict(ja_cell=ji, en_cell=ei, code_cell=k)
-        if [t for _, t in en_lines] != [t for _, t in ja_lines]:
-            j = next(j for j, (a, b) in enumerate(zip(en_lines + [(0, "")],
-                                                      ja_lines + [(0, "")]))
+    en_lines = [code_lines(c[1]) for _, c in en_code]
+    ja_lines = [code_lines(c[1]) for _, c in ja_code]
+    # Align the code cells on their code, so that a cell added to one lesson is reported
+    # as that, not as a difference in every later cell.
+    matcher = difflib.SequenceMatcher(a=[tuple(t for _, t in c) for c in en_lines],
+                                      b=[tuple(t for _, t in c) for c in ja_lines],
+                                      autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            for a, b in zip(range(a0, a1), range(b0, b1)):
+                (ei, (_, _, en_md)), (ji, (_, _, ja_md)) = en_code[a], ja_code[b]
+                place = dict(ja_cell=ji, en_cell=ei, code_cell=b + 1)
+                en_meta, ja_meta = comparable_metadata(en_md), comparable_metadata(ja_md)
+                if en_meta == ja_meta:
+                    continue
+                en_tags, ja_tags = en_meta.get("tags", []), ja_meta.get("tags", [])
+                if en_tags != ja_tags:
+                    found.append(Difference("tags", f"tags {ja_tags} instead of {en_tags}",
+                                            f"give it the English cell's tags {en_tags}",
+                                            **place))
+                else:
+                    found.append(Difference(
+                        "metadata", f"metadata {ja_meta} instead of {en_meta}",
+                        "copy the English cell's options (only the caption and alt text "
+                        "are translated)", **place))
+                break
+        elif op == "replace":
+            en_cell, ja_cell = en_lines[a0], ja_lines[b0]
+            j = next(j for j, (a, b) in enumerate(zip(en_cell + [(0, "")],
+                                                      ja_cell + [(0, "")]))
                      if a[1] != b[1])
-            en_at = en_lines[j] if j < len(en_lines) else (0, "")
-            ja_at = ja_lines[j] if j < len(ja_lines) else (0, "")
+            en_at = en_cell[j] if j < len(en_cell) else (0, "")
+            ja_at = ja_cell[j] if j < len(ja_cell) else (0, "")
             found.append(Difference(
                 "code", f"the code differs outside comments; English {en_at[1]!r}, "
                 f"Japanese {ja_at[1]!r}", copy_cell,
-                ja_line=ja_at[0] or (ja_lines[-1][0] if ja_lines else 1),
-                en_line=en_at[0] or (en_lines[-1][0] if en_lines else 1), **place))
-            break
-        en_meta, ja_meta = comparable_metadata(en_md), comparable_metadata(ja_md)
-        if en_meta != ja_meta:
-            en_tags, ja_tags = en_meta.get("tags", []), ja_meta.get("tags", [])
-            if en_tags != ja_tags:
-                found.append(Difference("tags", f"tags {ja_tags} instead of {en_tags}",
-                                        f"give it the English cell's tags {en_tags}",
-                                        **place))
+                ja_cell=ja_code[b0][0], en_cell=en_code[a0][0], code_cell=b0 + 1,
+                ja_line=ja_at[0] or (ja_cell[-1][0] if ja_cell else 1),
+                en_line=en_at[0] or (en_cell[-1][0] if en_cell else 1)))
+        else:
+            counts = (f"the Japanese {noun} has {len(ja_code)} code cells, the English one "
+                      f"{len(en_code)}")
+            if op == "delete":
+                index = en_code[a0][0]
+                found.append(Difference(
+                    "cells", f"{counts}; code cell {a0 + 1}, only in the English one, starts "
+                    f"{_first_line(en_code[a0][1][1])!r}",
+                    "copy it, with its prose translated, into the Japanese lesson",
+                    en_cell=index, ja_cell=_aligned(en_cells, ja_cells, index),
+                    code_cell=a0 + 1))
             else:
                 found.append(Difference(
-                    "metadata", f"metadata {ja_meta} instead of {en_meta}",
-                    "copy the English cell's options (only the caption and alt text are "
-                    "translated)", **place))
+                    "cells", f"{counts}; code cell {b0 + 1}, only in the Japanese one, starts "
+                    f"{_first_line(ja_code[b0][1][1])!r}",
+                    "remove it, or add it to the English lesson first",
+                    ja_cell=ja_code[b0][0], code_cell=b0 + 1))
+        if found:
             break
-    else:
-        if len(en_code) != len(ja_code):
-            k = min(len(en_code), len(ja_code)) + 1
-            longer, extra = (("English", en_code) if len(en_code) > len(ja_code)
-                             else ("Japanese", ja_code))
-            index = extra[k - 1][0]
-            if longer == "English":
-                place = dict(en_cell=index, ja_cell=_aligned(en_cells, ja_cells, index))
-                fix = "copy it, with its prose translated, into the Japanese lesson"
-            else:
-                place = dict(ja_cell=index)
-                fix = "remove it, or add it to the English lesson first"
-            found.append(Difference(
-                "cells", f"the Japanese {noun} has {len(ja_code)} code cells, the English "
-                f"one {len(en_code)}; code cell {k}, only in the {longer} one, starts "
-                f"{_first_line(extra[k - 1][1][1])!r}", fix, code_cell=k, **place))
     if not found:
         en_fig, ja_fig = _figure_names(en_cells), _figure_names(ja_cells)
         if [n for _, n in en_fig] != [n for _, n in ja_fig]:
@@ -397,9 +411,10 @@ def differences(en_cells: list[CellTuple], ja_cells: list[CellTuple],
             place = dict(ja_cell=_aligned(en_cells, ja_cells, first_en[1]))
         if first_en is not None:
             place.update(en_cell=first_en[1], en_line=first_en[2])
+        what = (f"missing {missing}, extra {extra}" if missing or extra
+                else f"{ja_names} instead of {en_names} (another order)")
         found.append(Difference(
-            kind, f"the prose's {kind} differ: {ja_names} instead of {en_names} "
-            f"(missing {missing}, extra {extra})",
+            kind, f"the prose's {kind} differ: {what}",
             f"use the English lesson's {kind}, in the same order" if kind != "glue names"
             else "quote the same glue names as the English lesson", **place))
     return found
