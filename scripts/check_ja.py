@@ -176,12 +176,13 @@ def twin_parity(lesson: Lesson, book: check.Book):
     english = lessons.load(english_path)
     for d in parity.differences(_cells(english), _cells(lesson), noun="lesson"):
         at = f"{english.name}:{_line(english, d.en_cell, d.en_line)}"
-        cell = f"code cell {d.code_cell} " if d.kind in ("code", "tags", "metadata") else ""
+        cell = (f"code cell {d.code_cell}" if d.kind in ("code", "tags", "metadata")
+                else "the lesson")
         line = _line(lesson, d.ja_cell, d.ja_line)
         if d.kind in ("tags", "metadata"):  # the option that differs, or the fence
             line = _option_line(lesson.cells[d.ja_cell], english.cells[d.en_cell])
         yield Problem(lesson.name, line,
-                      f"{cell}differs from the English lesson ({at}): {d.what}; {d.fix}, "
+                      f"{cell} differs from the English lesson ({at}): {d.what}; {d.fix}, "
                       "then `make sync`", key=d.kind)
 
 
