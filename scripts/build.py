@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -67,6 +68,18 @@ def inputs_digest(patterns: list[str] = INPUTS) -> str:
                 continue
             digest.update(rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def quiet_logging() -> None:
+    """Keep other libraries' INFO messages out of the build's output.
+
+    The theme's a11y_pygments calls logging.basicConfig(level=INFO) when it is imported
+    (while the first edition's pages are written), after which every notebook the next
+    edition executes printed nbclient's "Executing notebook with kernel" line. Sphinx's
+    own messages go through its own logger and are not affected."""
+    with contextlib.suppress(ImportError):
+        import a11y_pygments  # noqa: F401  (its basicConfig runs now, not mid-build)
+    logging.getLogger().setLevel(logging.WARNING)
 
 
 def quiet_kernels() -> None:
@@ -174,6 +187,7 @@ def build(config: Path = ROOT / "_config.yml", toc: Path = ROOT / "_toc.yml",
         fresh = True
     rewrite = state.get(key, {}).get("static") != assets["static"]
     quiet_kernels()
+    quiet_logging()
     overrides = {"external_toc_path": Path(toc).resolve().as_posix(),
                  "latex_individualpages": False, "nitpicky": True,
                  "nb_execution_cache_path": str(cache), **(overrides or {})}

@@ -158,3 +158,17 @@ def test_an_edited_style_sheet_reaches_the_site(tiny):
     assert built.read_text() == "/* second */\n"
     page = (tiny / "_build" / "html" / "book" / "01_tiny.html").read_text()
     assert "site.css?v=" in page
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_themes_logging_set_up_does_not_reach_the_build_output(quiet):
+    """a11y_pygments (the theme's) sets the root logger to INFO when imported, during the
+    English build; the Japanese build's notebooks then printed nbclient's INFO lines."""
+    code = ("import sys, logging; sys.path.insert(0, 'scripts'); import build\n"
+            "import a11y_pygments\n"
+            + ("build.quiet_logging()\n" if quiet else "")
+            + "logging.getLogger('traitlets').info('Executing notebook with kernel')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert ("Executing notebook" in result.stderr) is not quiet, result.stderr
