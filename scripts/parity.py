@@ -11,8 +11,10 @@ book/ja/NN_name.ipynb (`make sync`). It must have, compared with book/NN_name.ip
 - the same figure names, equation labels and other targets;
 - the same exercises and solutions, with the same labels.
 
-Fast and kernel-free: it only reads the committed notebooks with nbformat. Used by
-tests/test_editions.py and scripts/build_ja.py; a check script can print `problems()`.
+Fast and kernel-free. `differences()` compares two lists of cells and says where each
+difference is; `compare()` applies it to the committed notebooks (tests/test_editions.py,
+`python scripts/parity.py`), and scripts/check_ja.py (`make check`) to the lesson
+sources, reporting each difference at its line in the Japanese lesson.
 
 Lessons whose translation has not landed yet are listed, one stem a line, in
 lessons_src/ja/untranslated.txt (the allow-list; see that file). Empty it as twins land.
