@@ -222,23 +222,30 @@ def test_japanese_typed_number_rule(twins, sentence, typed):
     assert found == sorted(typed)
 
 
-def test_japanese_numbers_in_captions_and_alt_text(twins):
-    root, write = twins
-    figure = '''```{code-cell} ipython3
+FIGURE = '''```{code-cell} ipython3
 ---
 mystnb:
   figure:
-    caption: 誤差は 0.63 に下がり、第 2 章の図と同じです。
-    name: fig-x
+    caption: CAPTION
+    name: NAME
   image:
-    alt: 3 つの曲線が約 73 パーセントまで下がる図。
+    alt: ALT
 ---
 print(steps)
 ```
 
 '''
-    en_figure = figure.replace("誤差は 0.63 に下がり、第 2 章の図と同じです。", "A curve.") \
-                      .replace("3 つの曲線が約 73 パーセントまで下がる図。", "Three curves.")
+
+
+def _figure(caption: str, alt: str, name: str = "fig-a") -> str:
+    return FIGURE.replace("CAPTION", caption).replace("ALT", alt).replace("NAME", name)
+
+
+def test_japanese_numbers_in_captions_and_alt_text(twins):
+    root, write = twins
+    figure = _figure("誤差は 0.63 に下がり、第 2 章の図と同じです。",
+                     "3 つの曲線が約 73 パーセントまで下がる図。")
+    en_figure = _figure("A curve.", "Three curves.")
     _, ja = write("01_good.md", en=GOOD.replace("## Summary", en_figure + "## Summary"),
                   ja=JA_GOOD.replace("## まとめ", figure + "## まとめ"))
     problems, _ = _run(root, ja, rule="typed-number")
@@ -347,27 +354,12 @@ def test_a_twin_that_drifts_is_reported_at_its_japanese_line(twins, change, frag
 
 def test_a_figure_name_and_a_caption(twins):
     root, write = twins
-    figure = '''```{code-cell} ipython3
----
-mystnb:
-  figure:
-    caption: CAPTION
-    name: NAME
-  image:
-    alt: ALT
----
-print(steps)
-```
-
-'''
-    en_fig = figure.replace("CAPTION", "A curve.").replace("ALT", "A line.")
-    ja_fig = figure.replace("CAPTION", "曲線。").replace("ALT", "線。")
     en, ja = write("01_good.md",
-                   en=GOOD.replace("## Summary", en_fig.replace("NAME", "fig-a") + "## Summary"),
-                   ja=JA_GOOD.replace("## まとめ", ja_fig.replace("NAME", "fig-a") + "## まとめ"))
+                   en=GOOD.replace("## Summary", _figure("A curve.", "A line.") + "## Summary"),
+                   ja=JA_GOOD.replace("## まとめ", _figure("曲線。", "線。") + "## まとめ"))
     assert _run(root, en, ja, rule="parity")[0] == []  # translated caption and alt text
     _, ja = write("01_good.md", en=None,
-                  ja=JA_GOOD.replace("## まとめ", ja_fig.replace("NAME", "fig-b") + "## まとめ"))
+                  ja=JA_GOOD.replace("## まとめ", _figure("曲線。", "線。", "fig-b") + "## まとめ"))
     (problem,) = _run(root, en, ja, rule="parity")[0]
     assert problem.line == _line(ja, "name: fig-b")
     assert "'name': 'fig-b'" in problem.message and "'name': 'fig-a'" in problem.message
