@@ -9,6 +9,9 @@ Usage:  python scripts/build.py [--verbose] [--no-sync] [--edition all|en|ja]
 2. Executes the notebooks from jupyter-cache when their code and the inputs they depend on
    (helpers/, requirements.txt) are unchanged; a change to those inputs clears the cache,
    so a cached page never shows numbers that the current helpers would not produce.
+   Sphinx itself does not watch the site's style sheets and extensions: after a change
+   in book/_static/ every page is written again and the files copied, after a change in
+   book/_ext/ every page is read again (from the cache, nothing executes).
 3. Builds strictly (Sphinx -W -n --keep-going): any warning, any failing cell fails the
    build. A failing lesson is reported as `lessons_src/NN_name.md:LINE: AssertionError: ...`
    and its page is replaced by a "not built" notice (book/_ext/build_guard.py); after a
@@ -28,6 +31,7 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -44,21 +48,38 @@ BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
 STATE = BUILD / ".build-state.json"
 INPUTS = ["helpers/**/*.py", "requirements.txt", "pyproject.toml"]
+# What Sphinx does not watch: a changed style sheet is copied, and the pages that link it
+# written, only when some page is out of date; a changed extension re-reads nothing.
+STATIC = ["book/_static/**/*"]         # changed: write every page and copy the files
+EXTENSIONS = ["book/_ext/**/*.py"]     # changed: re-read every page (no execution)
 KERNEL_CONFIG = ("# Written by scripts/build.py: keep notebook kernels quiet in the build\n"
                  "# (no 'Kernel is running over TCP without encryption' on every notebook).\n"
                  "c.IPKernelApp.log_level = 'ERROR'\n")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def inputs_digest() -> str:
-    """A hash of what executed notebooks depend on besides their own code."""
+def inputs_digest(patterns: list[str] = INPUTS) -> str:
+    """A hash of the files matching `patterns`; by default what executed notebooks depend
+    on besides their own code."""
     digest = hashlib.sha256()
-    for pattern in INPUTS:
+    for pattern in patterns:
         for path in sorted(ROOT.glob(pattern)):
-            if "__pycache__" in path.parts:
+            if "__pycache__" in path.parts or not path.is_file():
                 continue
             digest.update(rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def quiet_logging() -> None:
+    """Keep other libraries' INFO messages out of the build's output.
+
+    The theme's a11y_pygments calls logging.basicConfig(level=INFO) when it is imported
+    (while the first edition's pages are written), after which every notebook the next
+    edition executes printed nbclient's "Executing notebook with kernel" line. Sphinx's
+    own messages go through its own logger and are not affected."""
+    with contextlib.suppress(ImportError):
+        import a11y_pygments  # noqa: F401  (its basicConfig runs now, not mid-build)
+    logging.getLogger().setLevel(logging.WARNING)
 
 
 def quiet_kernels() -> None:
@@ -161,7 +182,12 @@ def build(config: Path = ROOT / "_config.yml", toc: Path = ROOT / "_toc.yml",
         fresh = True
     if state.get(key, {}).get("failed"):
         fresh = True  # re-read every page, so every warning of the last build shows again
+    assets = {"static": inputs_digest(STATIC), "extensions": inputs_digest(EXTENSIONS)}
+    if state.get(key, {}).get("extensions") != assets["extensions"]:
+        fresh = True
+    rewrite = state.get(key, {}).get("static") != assets["static"]
     quiet_kernels()
+    quiet_logging()
     overrides = {"external_toc_path": Path(toc).resolve().as_posix(),
                  "latex_individualpages": False, "nitpicky": True,
                  "nb_execution_cache_path": str(cache), **(overrides or {})}
@@ -171,9 +197,10 @@ def build(config: Path = ROOT / "_config.yml", toc: Path = ROOT / "_toc.yml",
         result = build_sphinx(srcdir, output, noconfig=True, path_config=str(config),
                               confoverrides=overrides, doctreedir=str(doctrees),
                               warningiserror=True, keep_going=True, freshenv=fresh,
+                              force_all=rewrite,
                               builder="html", verbosity=1 if verbose else 0)
     failed = result != 0
-    state.update({"inputs": digest, key: {"failed": failed}})
+    state.update({"inputs": digest, key: {"failed": failed, **assets}})
     BUILD.mkdir(exist_ok=True)
     STATE.write_text(json.dumps(state, indent=1), encoding="utf-8")
     seconds = time.perf_counter() - start

@@ -16,6 +16,14 @@ with `@rule("name", "one line for the README")`, here or in a module
 edition's parity rules in scripts/check_ja.py). `lesson` is a parsed `lessons.Lesson`;
 `book` gives the things rules share (table of contents, git's tracked files, glossary
 terms, bibliography keys). A rule with `scope="book"` is called once as `(book)`.
+
+Editions: a lesson in lessons_src/<ed>/ (lessons_src/ja/01_basic_form.md) is a second
+edition's twin of lessons_src/NN_name.md. The rules read what differs by language from
+`book` and from `language()`: the fixed headings (book/<ed>/_edition.yml,
+`lesson_headings`), the glossary (book/<ed>/glossary.md), the table of contents (the
+English twin's entry in _toc.yml, from which the edition's toc is derived) and how the
+language writes numbers that are not quantities (LANGUAGES, which a plugin extends).
+A Problem with `note=True` is printed once as a note and never fails the check.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import re
 import subprocess
 import sys
 import tokenize
+import unicodedata
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -43,6 +52,14 @@ from lessons import ROOT, Lesson, rel  # noqa: E402
 MAX_WIDTH = 72
 MIN_EXERCISES = 2
 MODEL = "lessons_src/01_basic_form.md"
+#: the fixed parts of an English lesson; another edition's are in book/<ed>/_edition.yml
+#: under `lesson_headings` (same keys)
+HEADINGS = {
+    "learn": "**What you'll learn**",
+    "need": "**What you'll need**",
+    "summary": "## Summary",
+    "exercises": "## Exercises",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +70,7 @@ class Problem:
     rule: str = ""
     detail: tuple[str, ...] = ()
     key: str = ""  # what a known-problems entry names: the number, the glue key
+    note: bool = False  # information only: printed, never a failure
 
     def __str__(self) -> str:
         head = f"{self.path}:{self.line}: {self.message}"
@@ -84,8 +102,8 @@ def rule(name: str, summary: str, scope: str = "lesson"):
 class Book:
     """What several rules need, computed once per run."""
 
-    def __init__(self, root: Path = ROOT):
-        self.root = root
+    def __init__(self, root: Path | None = None):
+        self.root = ROOT if root is None else root
 
     @cached_property
     def install_url(self) -> str:
@@ -113,21 +131,51 @@ class Book:
                 for e in re.findall(r"(?:file|root):\s*(\S+)", text)}
 
     @cached_property
-    def glossary_terms(self) -> set[str]:
-        terms: set[str] = set()
-        for path in [self.root / "book" / "glossary.md",
-                     *sorted((self.root / "book").glob("*/glossary.md"))]:
-            if not path.exists():
-                continue
-            inside = False
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if re.match(r"^(`{3,}|:{3,})\{glossary\}", line):
-                    inside = True
-                elif inside and re.match(r"^(`{3,}|:{3,})\s*$", line):
-                    inside = False
-                elif inside and line.strip() and not line[0].isspace() and not line.startswith(":"):
-                    terms.add(line.strip().lower())
+    def editions(self) -> dict[str, dict]:
+        """The other editions: {"ja": the strings of book/ja/_edition.yml}."""
+        import yaml
+
+        found = {}
+        for path in sorted((self.root / "book").glob("*/_edition.yml")):
+            found[path.parent.name] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return found
+
+    def headings(self, edition: str = "") -> dict[str, str]:
+        """The fixed headings of a lesson of this edition (HEADINGS' keys)."""
+        if not edition:
+            return dict(HEADINGS)
+        return dict(self.editions.get(edition, {}).get("lesson_headings") or {})
+
+    def glossary_path(self, edition: str = "") -> Path:
+        return self.root / "book" / edition / "glossary.md"
+
+    @lru_cache(maxsize=None)
+    def glossary(self, edition: str = "") -> dict[str, str]:
+        """{term as typed, lower case: the entry's first name} of the edition's glossary.
+
+        An entry may have several term lines (the Japanese glossary gives the English
+        name under the Japanese one); the first is the name the lessons link to."""
+        path = self.glossary_path(edition)
+        terms: dict[str, str] = {}
+        if not path.exists():
+            return terms
+        inside, first = False, None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.match(r"^(`{3,}|:{3,})\{glossary\}", line):
+                inside = True
+            elif inside and re.match(r"^(`{3,}|:{3,})\s*$", line):
+                inside = False
+            elif inside and line.strip() and not line[0].isspace() and not line.startswith(":"):
+                first = first or line.strip()
+                terms.setdefault(line.strip().lower(), first)
+            elif inside:
+                first = None  # a definition line ends the entry's names
         return terms
+
+    @property
+    def glossary_terms(self) -> set[str]:
+        """Every term of the English glossary, lower case."""
+        return set(self.glossary(""))
 
     @cached_property
     def bib_keys(self) -> set[str]:
@@ -135,6 +183,36 @@ class Book:
         for bib in sorted((self.root / "book").rglob("*.bib")):
             keys |= set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8")))
         return keys
+
+
+# --------------------------------------------------------------------------- editions
+
+
+def edition_of(lesson: Lesson | Path) -> str:
+    """"" for an English lesson lessons_src/NN_name.md, "ja" for lessons_src/ja/NN_name.md."""
+    path = Path(getattr(lesson, "path", lesson)).resolve()
+    try:
+        parts = path.relative_to(lessons.SOURCES.resolve()).parts
+    except ValueError:
+        return ""
+    return parts[0] if len(parts) > 1 else ""
+
+
+def english_twin(lesson: Lesson | Path) -> Path:
+    """lessons_src/NN_name.md for any edition's NN_name.md (itself for an English one)."""
+    return lessons.SOURCES / Path(getattr(lesson, "path", lesson)).name
+
+
+def model_lesson(lesson: Lesson) -> str:
+    """The lesson to copy a missing part from: the first lesson of the same edition."""
+    edition = edition_of(lesson)
+    model = lessons.SOURCES / edition / Path(MODEL).name
+    return rel(model) if edition and model.exists() else MODEL
+
+
+def _columns(line: str) -> int:
+    """Display width: a full-width (e.g. Japanese) character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -253,16 +331,18 @@ def _prose_layer(lesson: Lesson, keep_roles: bool = False, keep_math: bool = Fal
 def setup_cell(lesson: Lesson, book: Book):
     code = lesson.code_cells
     if not code:
-        yield Problem(lesson.name, 1, f"no code cells: copy the setup cell from {MODEL}")
+        yield Problem(lesson.name, 1, "no code cells: copy the setup cell from "
+                      f"{model_lesson(lesson)}")
         return
     first = code[0]
     if "remove-cell" not in first.tags:
         yield Problem(lesson.name, first.start, "the first code cell must be the hidden setup "
-                      f"cell: tag it `:tags: [remove-cell]` (copy it from {MODEL})")
+                      f"cell: tag it `:tags: [remove-cell]` (copy it from "
+                      f"{model_lesson(lesson)})")
     if "import helpers" not in first.source or "except ImportError" not in first.source:
         yield Problem(lesson.name, first.start, "the first code cell is not the setup cell "
                       "(try: import helpers / except ImportError: pip install ...): "
-                      f"copy it from {MODEL}")
+                      f"copy it from {model_lesson(lesson)}")
         return
     if f'"{book.install_url}"' not in first.source:
         found = re.search(r'"(git\+[^"]*)"', first.source)
@@ -349,28 +429,41 @@ def _visible(cell) -> bool:
     return not {"remove-cell", "remove-input"} & set(cell.tags)
 
 
-@rule("code-width", f"visible code lines are at most {MAX_WIDTH} characters "
-      "(the page cuts longer ones off)")
+@rule("code-width", f"visible code lines are at most {MAX_WIDTH} columns, a full-width "
+      "(Japanese) character counting two (the page cuts longer ones off)")
 def code_width(lesson: Lesson, book: Book):
     for cell in lesson.code_cells:
         if not _visible(cell):
             continue
         for k, line in enumerate(cell.source.splitlines(), start=1):
-            if len(line) > MAX_WIDTH:
-                yield Problem(lesson.name, cell.line_of(k), f"visible code line of {len(line)} "
-                              f"characters, over {MAX_WIDTH}: wrap it")
+            width = _columns(line)
+            if width > MAX_WIDTH:
+                unit = "characters" if width == len(line) else "columns"
+                yield Problem(lesson.name, cell.line_of(k), f"visible code line of {width} "
+                              f"{unit}, over {MAX_WIDTH}: wrap it")
 
 
-@rule("shape", "the lesson has a title, **What you'll learn**, a seeded imports cell, "
-      "## Summary and ## Exercises")
+@rule("shape", "the lesson has a title, **What you'll learn**, **What you'll need**, a "
+      "seeded imports cell, ## Summary and ## Exercises (another edition: its headings in "
+      "book/<ed>/_edition.yml)")
 def shape(lesson: Lesson, book: Book):
-    text = "\n".join(lesson.lines)
-    for part, how in [("\n# ", "a title (`# Title`)"),
-                      ("**What you'll learn**", "a **What you'll learn** list"),
-                      ("\n## Summary", "a `## Summary` section"),
-                      ("\n## Exercises", "an `## Exercises` section")]:
-        if part not in "\n" + text:
-            yield Problem(lesson.name, 1, f"no {how}: every lesson has one (see {MODEL})")
+    text = "\n" + "\n".join(lesson.lines)
+    edition = edition_of(lesson)
+    headings = book.headings(edition)
+    where = (f"book/{edition}/_edition.yml" if edition else "scripts/check.py")
+    if edition and set(headings) != set(HEADINGS):
+        yield Problem(lesson.name, 1, f"{where} does not give the lesson headings: add "
+                      "`lesson_headings:` with " + ", ".join(HEADINGS) +
+                      " (the Japanese ones are in lessons_src/ja/STYLE.md)")
+    if "\n# " not in text:
+        yield Problem(lesson.name, 1, "no title (`# Title`): every lesson has one "
+                      f"(see {model_lesson(lesson)})")
+    for key, heading in headings.items():
+        found = ("\n" + heading in text) if heading.startswith("#") else (heading in text)
+        if not found:
+            yield Problem(lesson.name, 1, f"no `{heading}`: every lesson has one, written "
+                          f"exactly so (see {model_lesson(lesson)}; the headings are in "
+                          f"{where})")
     code = "\n".join(c.source for c in lesson.code_cells)
     if not re.search(r"manual_seed\(|default_rng\(|seed=|seed_everything\(", code):
         yield Problem(lesson.name, lesson.code_cells[1].start if len(lesson.code_cells) > 1
@@ -442,18 +535,29 @@ def _role_uses(lesson: Lesson, name: str) -> list[tuple[str, str, int]]:
 
 
 @rule("glossary", "the lesson links glossary terms with {term}, and every term exists in "
-      "book/glossary.md")
+      "its edition's glossary (book/glossary.md; book/ja/glossary.md by Japanese name)")
 def glossary(lesson: Lesson, book: Book):
+    edition = edition_of(lesson)
+    path = rel(book.glossary_path(edition))
+    terms = book.glossary(edition)
     uses = _role_uses(lesson, "term")
     if not uses:
         yield Problem(lesson.name, 1, "no glossary link: mark the first use of a term with "
-                      "{term}`...` (terms are in book/glossary.md)")
+                      f"{{term}}`...` (terms are in {path})")
     for _, body, line in uses:
         target = re.search(r"<([^>]*)>\s*$", body)
-        term = (target.group(1) if target else body).strip().lower()
-        if book.glossary_terms and term not in book.glossary_terms:
+        term = (target.group(1) if target else body).strip()
+        if not terms:
+            continue
+        name = terms.get(term.lower())
+        if name is None:
             yield Problem(lesson.name, line, f"{{term}}`{body}`: no glossary entry "
-                          f"{term!r} in book/glossary.md: add it there or fix the spelling")
+                          f"{term.lower()!r} in {path}: add it there or fix the spelling")
+        elif edition and name.lower() != term.lower():
+            yield Problem(lesson.name, line, f"{{term}}`{body}` links the entry by its "
+                          f"English name: link it by the name the readers see, "
+                          f"{{term}}`{name}`" + (f" (or {{term}}`text <{name}>`)"
+                                                 if target else ""))
 
 
 @rule("citation", "the lesson cites with {cite:t}/{cite:p}, and every key is in "
@@ -494,20 +598,21 @@ def figure(lesson: Lesson, book: Book):
                           "mystnb: image: alt: (words, no measured numbers)")
 
 
-@rule("toc", "the lesson is in the table of contents (_toc.yml)")
+@rule("toc", "the lesson is in the table of contents (_toc.yml; for another edition's "
+      "lesson its English twin, since the edition's toc is derived from _toc.yml)")
 def toc(lesson: Lesson, book: Book):
-    docname = rel(lessons.notebook_for(lesson.path)).removesuffix(".ipynb")
-    edition = lesson.path.parent.name if lesson.path.parent != lessons.SOURCES else ""
-    tocs = [t for t in book.toc_files
-            if (edition and edition in re.split(r"[/_.-]", rel(t))) or
-            (not edition and t.name == "_toc.yml" and t.parent == book.root)]
-    for toc_file in tocs or book.toc_files:
-        entries = book.toc_entries(toc_file)
-        if docname in entries or any(docname.endswith("/" + e) and (not edition or "/" in e)
-                                     for e in entries):
-            return
-    yield Problem(lesson.name, 1, f"{docname} is not in {rel(tocs[0]) if tocs else '_toc.yml'}"
-                  f": add `- file: {docname}` under the Lessons chapters")
+    edition = edition_of(lesson)
+    docname = rel(lessons.notebook_for(english_twin(lesson))).removesuffix(".ipynb")
+    toc_file = book.root / "_toc.yml"
+    if toc_file.exists() and docname in book.toc_entries(toc_file):
+        return
+    if edition:
+        yield Problem(lesson.name, 1, f"its English twin {docname} is not in _toc.yml (the "
+                      f"{edition} table of contents is derived from it): add `- file: "
+                      f"{docname}` under the Lessons chapters there")
+    else:
+        yield Problem(lesson.name, 1, f"{docname} is not in _toc.yml: add `- file: "
+                      f"{docname}` under the Lessons chapters")
 
 
 @rule("tracked", "the lesson and its notebook are committed (git add)")
@@ -569,10 +674,19 @@ def glue_names(lesson: Lesson, book: Book):
                           f"add glue({key!r}, value) in a code cell before it, or fix the name",
                           key=key)
     seen = set()
+    twin = english_twin(lesson)
+    shown_in_english = None
+    if edition_of(lesson) and twin.exists():
+        # The code is the English lesson's: a value that lesson does not show either is
+        # its problem, reported there once.
+        shown_in_english = [key for key, _ in used_glue(lessons.load(twin))]
     for name, pattern, line in glued:
         if name in seen:
             continue
         seen.add(name)
+        if shown_in_english is not None and not any(pattern.match(k)
+                                                     for k in shown_in_english):
+            continue
         if not any(pattern.match(key) for key, _ in used):
             yield Problem(lesson.name, line, f"glue({name!r}, ...) is never shown in the prose: "
                           "quote it with {glue:text}`" + name + ":.3f` or drop the glue",
@@ -595,10 +709,34 @@ TYPED_MARK = re.compile(r"(?:<!--|#)\s*typed:\s*([^>\n]*?)\s*(?:-->|$)", re.M)
 UNITS_AS_NAMES = re.compile(r"^-(bit|bits|dimensional|D|d)\b")  # 32-bit, 2-D
 
 
+@dataclasses.dataclass(frozen=True)
+class Language:
+    """How a language writes numbers that are not quantities (the typed-number rule).
+
+    number: finds the numbers in prose; reference: matches the text before a number on
+    its line when the number is a reference (lesson 3, seeds 0 to 19); name: whether
+    (number, the text after it) is a name rather than a quantity (32-bit, 2-D)."""
+
+    number: re.Pattern
+    reference: re.Pattern
+    name: Callable[[str, str], bool]
+
+
+ENGLISH = Language(NUMBER, REFERENCE, lambda token, after: bool(UNITS_AS_NAMES.match(after)))
+#: by edition ("" is English); scripts/check_ja.py adds "ja"
+LANGUAGES: dict[str, Language] = {"": ENGLISH}
+
+
+def language(lesson: Lesson) -> Language:
+    """The number conventions of the lesson's edition (English if none is registered)."""
+    load_plugins()
+    return LANGUAGES.get(edition_of(lesson), ENGLISH)
+
+
 def code_inputs(lesson: Lesson) -> set[float]:
     """Numbers the lesson's code chooses: literals outside assert statements, the operands
     of exact (==) comparisons in asserts, and the defaults of helpers' functions."""
-    values = set(_helpers_defaults())
+    values = set(_helpers_defaults(ROOT))
     for cell in lesson.code_cells:
         source = "\n".join(l for l in cell.source.splitlines()
                            if not l.lstrip().startswith(("%", "!")))
@@ -628,12 +766,13 @@ def code_inputs(lesson: Lesson) -> set[float]:
     return values
 
 
-@lru_cache(maxsize=1)
-def _helpers_defaults() -> frozenset[float]:
+@lru_cache(maxsize=4)
+def _helpers_defaults(root: Path) -> frozenset[float]:
     """Numeric defaults of the helpers functions: the recipes' inputs (the article's
-    learning rate 0.01, batches of 32, 200 epochs)."""
+    learning rate 0.01, batches of 32, 200 epochs). Cached by repository root, so a
+    throw-away repository in the tests does not change what the real lessons see."""
     values = set()
-    for path in sorted((ROOT / "helpers").glob("*.py")):
+    for path in sorted((root / "helpers").glob("*.py")):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except SyntaxError:
@@ -681,6 +820,7 @@ def _marked(lesson: Lesson, raw_text: str) -> dict[int, set[str]]:
 def typed_numbers(lesson: Lesson) -> Iterator[tuple[int, str, str]]:
     """(line, number, where) of each number typed into prose, a caption or alt text."""
     raw = "\n".join(lesson.lines)
+    words = language(lesson)
     inputs = code_inputs(lesson)
     allowed = _marked(lesson, raw)
     caption_lines = {k for first, last, _ in _figure_text_spans(lesson)
@@ -692,7 +832,7 @@ def typed_numbers(lesson: Lesson) -> Iterator[tuple[int, str, str]]:
             # math = what keep_math adds back
             text = "".join(m if p == " " and m != " " else (" " if p != "\n" else "\n")
                            for p, m in zip(prose, with_math))
-        for match in NUMBER.finditer(text):
+        for match in words.number.finditer(text):
             token = match.group(1)
             line = _line_at(text, match.start())
             before = text[max(0, text.rfind("\n", 0, match.start()) + 1):match.start()]
@@ -704,9 +844,9 @@ def typed_numbers(lesson: Lesson) -> Iterator[tuple[int, str, str]]:
                 continue  # integers in math are notation: 4 \to 2 \to 4, indices, powers
             if re.fullmatch(r"(19|20)\d\d", token):
                 continue  # a year
-            if REFERENCE.search(before):
+            if words.reference.search(before):
                 continue  # lesson 3, Fig. 4.1, seeds 0 to 19
-            if UNITS_AS_NAMES.match(after):
+            if words.name(token, after):
                 continue  # 32-bit, 2-D: names of formats, not quantities
             if value is not None and value in inputs:
                 continue  # an input the code uses
@@ -749,6 +889,8 @@ def orphan_notebooks(book: Book):
 
 def load_plugins() -> None:
     """Import scripts/check_*.py: each registers more rules with @rule."""
+    if "check" not in sys.modules and __name__ == "__main__":
+        sys.modules["check"] = sys.modules["__main__"]  # plugins `import check`: this one
     for path in sorted(HERE.glob("check_*.py")):
         importlib.import_module(path.stem)
 
@@ -777,8 +919,10 @@ def resolve(names: Iterable[str]) -> list[Path]:
 
 
 def run(sources: Iterable[Path] | None = None, only: Iterable[str] | None = None,
-        book: Book | None = None) -> list[Problem]:
-    """Every problem of the given lessons (default: all, every edition) under every rule."""
+        book: Book | None = None, notes: list[Problem] | None = None) -> list[Problem]:
+    """Every problem of the given lessons (default: all, every edition) under every rule.
+
+    Notes (Problem.note) are not problems: they go to `notes` if given, else nowhere."""
     load_plugins()
     book = book or Book()
     everything = sources is None
@@ -794,7 +938,9 @@ def run(sources: Iterable[Path] | None = None, only: Iterable[str] | None = None
         for r in rules:
             if r.scope == "book":
                 problems += [dataclasses.replace(p, rule=r.name) for p in r.func(book)]
-    return problems
+    if notes is not None:
+        notes += [p for p in problems if p.note]
+    return [p for p in problems if not p.note]
 
 
 KNOWN = HERE / "check-known.txt"
@@ -847,11 +993,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{r.name}: {r.summary}")
         return 0
     sources = resolve(args.lessons) if args.lessons else None
-    problems = run(sources, args.only)
+    notes: list[Problem] = []
+    problems = run(sources, args.only, notes=notes)
     checked = {rel(p) for p in (sources or lessons.lesson_sources(editions=True))}
     problems, known = split_known(problems, set() if args.only else known_problems(), checked)
     for problem in problems:
         print(problem)
+    grouped: dict[str, list[str]] = {}
+    for note in notes:  # one line for the lessons a note is about
+        grouped.setdefault(note.message, []).append(note.path)
+    for message, paths in grouped.items():
+        print(f"note: {message}: {', '.join(paths)}", file=sys.stderr)
     if known:
         print(f"check: {len(known)} known problem(s) listed in {rel(KNOWN)} (not failing; "
               "`python scripts/check.py --all` shows them)", file=sys.stderr)

@@ -4,7 +4,9 @@ Usage:  python scripts/testlesson.py LESSON [pytest options]
 
 LESSON is 04, 04_pca, lessons_src/04_pca.md, or ja/04 for a second edition. The seed tests
 of lesson `NN_name` are the files tests/test_<name>*.py (04_pca: tests/test_pca_seeds.py;
-02_taxonomy: tests/test_taxonomy.py). The notebook is regenerated from its source first
+02_taxonomy: tests/test_taxonomy.py). A second edition's twin (ja/04) has none of its
+own: its code is the English lesson's (the check's parity rule holds it to that), so its
+check and its notebook run, and the seed tests stay with `make test-lesson L=04`. The notebook is regenerated from its source first
 (`make sync`), so what runs is what was just edited. Failures name the lesson's source
 line: `lessons_src/04_pca.md:341: AssertionError: ...`.
 """
@@ -26,7 +28,10 @@ from lessons import ROOT, rel  # noqa: E402
 
 
 def seed_tests(source: Path) -> list[Path]:
-    """tests/test_<name>*.py for lessons_src/NN_<name>.md (the convention in README.md)."""
+    """tests/test_<name>*.py for lessons_src/NN_<name>.md (the convention in README.md);
+    none for a second edition's twin, whose code is the English lesson's."""
+    if check.edition_of(source):
+        return []
     name = source.stem.split("_", 1)[1]
     return sorted((ROOT / "tests").glob(f"test_{name}*.py"))
 
@@ -48,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     targets = [rel(lessons.notebook_for(source))] + [rel(p) for p in seed_tests(source)]
     print(f"test-lesson: {len(problems)} rule problem(s); running "
           + " ".join(targets), flush=True)
+    if check.edition_of(source):
+        print(f"test-lesson: the seed tests are the English lesson's: make test-lesson "
+              f"L={source.stem[:2]}", flush=True)
     # One process: on two busy cores, two xdist workers were slower than one (and start
     # torch twice); the lesson's notebook runs first, then its seed tests.
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0",

@@ -109,6 +109,8 @@ An {term}`autoencoder` reproduces its input {cite:p}`baldi1989`, $x \\approx \\t
 
 - nothing
 
+**What you'll need**: nothing.
+
 SETUP
 ```{code-cell} ipython3
 import numpy as np

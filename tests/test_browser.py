@@ -27,7 +27,7 @@ from pathlib import Path
 import urllib.parse
 
 import pytest
-from test_site import EDITION_PAGES, HTML, JA, LESSONS, _id, colab_url
+from test_site import EDITION_PAGES, EN, HTML, JA, LESSONS, _id, colab_url
 
 import parity
 from conftest import ROOT
@@ -247,3 +247,29 @@ def test_japanese_search_finds_the_right_lessons(browser, server, query, lesson)
     if lesson not in JA.lessons and lesson in parity.untranslated():
         pytest.xfail(f"{lesson} is not translated yet (lessons_src/ja/untranslated.txt)")
     assert f"{lesson}.html" in hits, f"{query}: {lesson} was not found: {hits}"
+
+
+CAPTION_STYLE = """() => {
+  const style = e => { const s = getComputedStyle(e); return [s.color, s.fontWeight]; };
+  const body = document.querySelector('article section p');
+  return {body: style(body), captions: Array.from(document.querySelectorAll(
+    'article figure figcaption, article figure figcaption p, article figcaption .caption-text'
+  )).map(style)};
+}"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("edition", [e for e in (EN, JA) if e.lessons], ids=lambda e: e.name)
+def test_figure_captions_read_like_the_body_text(browser, server, edition, mode):
+    """The theme's `figure figcaption` is muted grey at weight 300; custom.css must win."""
+    lesson = edition.lessons[0]
+    context, page, _ = _open(browser, f"{server}/{edition.url}{edition.prefix}{lesson}.html",
+                             mode)
+    try:
+        found = page.evaluate(CAPTION_STYLE)
+        assert found["captions"], f"{lesson}: no figure caption"
+        color, _ = found["body"]
+        for caption in found["captions"]:
+            assert caption == [color, "400"], (caption, found["body"])
+    finally:
+        context.close()

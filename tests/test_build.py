@@ -71,7 +71,10 @@ def tiny(tmp_path_factory) -> Path:
         "repository:\n  url: https://github.com/example/course\n  branch: main\n"
         "exclude_patterns: [_build, lessons_src, scripts]\n"
         "execute:\n  execute_notebooks: cache\n  timeout: 60\n"
-        "sphinx:\n  local_extensions:\n    build_guard: book/_ext\n")
+        "sphinx:\n  local_extensions:\n    build_guard: book/_ext\n"
+        "  config:\n    html_static_path: [book/_static]\n    html_css_files: [site.css]\n")
+    (root / "book" / "_static").mkdir()
+    (root / "book" / "_static" / "site.css").write_text("/* first */\n")
     (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n"
                                    "chapters:\n  - file: book/01_tiny\n")
     return root
@@ -141,3 +144,31 @@ def test_in_ci_a_stale_notebook_is_refused_with_its_changed_lines(tiny):
         assert "glue(" not in result.stderr  # the changed line, not the cell around it
     finally:
         source.write_text(TRUE)
+
+
+def test_an_edited_style_sheet_reaches_the_site(tiny):
+    """Sphinx copies static files only when a page is out of date; the build must not."""
+    (tiny / "lessons_src" / "01_tiny.md").write_text(TRUE)
+    assert build(tiny).returncode == 0
+    css = tiny / "book" / "_static" / "site.css"
+    css.write_text("/* second */\n")
+    result = build(tiny)  # no page changed
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = tiny / "_build" / "html" / "_static" / "site.css"
+    assert built.read_text() == "/* second */\n"
+    page = (tiny / "_build" / "html" / "book" / "01_tiny.html").read_text()
+    assert "site.css?v=" in page
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_themes_logging_set_up_does_not_reach_the_build_output(quiet):
+    """a11y_pygments (the theme's) sets the root logger to INFO when imported, during the
+    English build; the Japanese build's notebooks then printed nbclient's INFO lines."""
+    code = ("import sys, logging; sys.path.insert(0, 'scripts'); import build\n"
+            "import a11y_pygments\n"
+            + ("build.quiet_logging()\n" if quiet else "")
+            + "logging.getLogger('traitlets').info('Executing notebook with kernel')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert ("Executing notebook" in result.stderr) is not quiet, result.stderr

@@ -18,6 +18,7 @@ import yaml
 from conftest import ROOT
 
 import build_ja
+import check
 import parity
 import sync
 
@@ -193,11 +194,19 @@ def test_japanese_visible_code_fits_the_page(source):
                 f"{source.name} cell {i}: {_columns(line)} columns: {line!r}"
 
 
+def test_the_style_note_names_the_headings_make_check_requires():
+    """The headings are written once, in book/ja/_edition.yml; the style note shows them."""
+    headings = STRINGS["lesson_headings"]
+    assert set(headings) == set(check.HEADINGS)
+    style = (ROOT / STYLE).read_text(encoding="utf-8")
+    for heading in headings.values():
+        assert f"`{heading}" in style, f"{STYLE} does not show {heading}"
+
+
 @pytest.mark.parametrize("source", JAPANESE, ids=lambda p: p.name)
 def test_japanese_lesson_has_the_course_shape(source):
     text = source.read_text(encoding="utf-8")
-    for part in ("**この章で学ぶこと**", "**必要なもの**", "## まとめ", "## 練習問題",
-                 "{solution-start}"):
+    for part in [*STRINGS["lesson_headings"].values(), "{solution-start}"]:
         assert part in text, f"{source.name} lacks {part} (see {STYLE})"
     for wrong in ("，", "．"):
         assert wrong not in text, f"{source.name}: use 、 and 。, not {wrong} ({STYLE})"
@@ -210,7 +219,7 @@ def test_every_notebook_in_book_ja_has_a_source():
 
 
 def test_sync_pairs_japanese_sources_with_book_ja():
-    source = sync.JA_SOURCES / "01_basic_form.md"
+    source = parity.JA_SOURCES / "01_basic_form.md"
     assert sync.notebook_for(source) == ROOT / "book" / "ja" / "01_basic_form.ipynb"
     assert sync.notebook_for(sync.SOURCES / "01_basic_form.md") == \
         ROOT / "book" / "01_basic_form.ipynb"
