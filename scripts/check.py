@@ -768,15 +768,26 @@ def code_inputs(lesson: Lesson) -> set[float]:
 
 @lru_cache(maxsize=4)
 def _helpers_defaults(root: Path) -> frozenset[float]:
-    """Numeric defaults of the helpers functions: the recipes' inputs (the article's
-    learning rate 0.01, batches of 32, 200 epochs). Cached by repository root, so a
-    throw-away repository in the tests does not change what the real lessons see."""
+    """Numeric defaults of the helpers functions and their module-level UPPER_CASE
+    constants: the recipes' inputs (the article's learning rate 0.01, batches of 32,
+    200 epochs: `ARTICLE_LR`, ...). Cached by repository root, so a throw-away
+    repository in the tests does not change what the real lessons see."""
     values = set()
     for path in sorted((root / "helpers").glob("*.py")):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except SyntaxError:
             continue
+        for node in tree.body:  # ARTICLE_BATCH_SIZE = 32, FULL_BATCH_LR = {"adam": 0.05}
+            if isinstance(node, ast.Assign) and all(
+                    isinstance(target, ast.Name) and target.id.isupper()
+                    for target in node.targets):
+                literals = node.value.values if isinstance(node.value, ast.Dict) \
+                    else [node.value]
+                for literal in literals:
+                    if isinstance(literal, ast.Constant) and isinstance(
+                            literal.value, (int, float)) and not isinstance(literal.value, bool):
+                        values.add(float(literal.value))
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for default in [*node.args.defaults, *filter(None, node.args.kw_defaults)]:

@@ -335,3 +335,21 @@ def test_the_readme_lists_every_rule():
     table = readme.split("### The lesson rules", 1)[1].split("\n\n**", 1)[0]
     for name in check.RULES:
         assert f"| `{name}` |" in table, f"README's rule table lacks {name}"
+
+
+def test_helpers_constants_count_as_inputs(book):
+    """A recipe's input kept as a helpers constant (ARTICLE_BATCH_SIZE = 32) may be typed."""
+    root, write = book
+    source = write("01_good.md", GOOD.replace("## Summary",
+                                              "Batches of 32, lr 0.07.\n\n## Summary"))
+    (root / "helpers").mkdir()
+    found = [p.key for p in _run(root, source) if p.rule == "typed-number"]
+    assert sorted(found) == ["0.07", "32"]   # no helpers yet: both are typed
+    check._helpers_defaults.cache_clear()
+    (root / "helpers" / "training.py").write_text(
+        "ARTICLE_BATCH_SIZE = 32\nFULL_BATCH_LR = {'adam': 0.07}\nlower = 5\n")
+    try:
+        found = [p.key for p in _run(root, source) if p.rule == "typed-number"]
+        assert found == []
+    finally:
+        check._helpers_defaults.cache_clear()
