@@ -243,7 +243,9 @@ class StackedAutoencoders(nn.Module):
     The input is the S data sets placed side by side, shape (N, S * n): columns
     ``s * n`` to ``(s + 1) * n`` are data set s. Network s sees only its own
     block, and the output has the same layout. Each layer's weights are stacked
-    along a first axis of length S and applied with one batched matrix product.
+    along a first axis of length S, as ``weights[l]`` of shape (S, in, out) (each
+    network's W^T, so that no transpose is needed in the forward pass) and
+    ``biases[l]`` of shape (S, 1, out), and applied with one batched matrix product.
 
     Parameters
     ----------
@@ -267,14 +269,15 @@ class StackedAutoencoders(nn.Module):
                                                        nn.ModuleList())
         for i, layer in enumerate(layer_lists[0]):
             if isinstance(layer, nn.Linear):
-                self.weights.append(torch.stack([ls[i].weight.detach() for ls in layer_lists]))
+                self.weights.append(torch.stack([ls[i].weight.detach().T for ls in layer_lists])
+                                    .contiguous())                     # (S, in, out)
                 self.biases.append(torch.stack([ls[i].bias.detach() for ls in layer_lists])
                                    .unsqueeze(1))                      # (S, 1, out)
                 self.activations.append(nn.Identity())
             else:
                 self.activations[-1] = copy.deepcopy(layer)
         self.n_models = len(models)
-        self.n_features = self.weights[0].shape[2]
+        self.n_features = self.weights[0].shape[1]
         # The loss of the whole stack is the mean over the S networks, so each
         # network's gradient arrives divided by S: multiply it back.
         for p in self.parameters():
@@ -285,7 +288,7 @@ class StackedAutoencoders(nn.Module):
         N = X.shape[0]
         h = X.reshape(N, self.n_models, self.n_features).transpose(0, 1)   # (S, N, n)
         for W, b, phi in zip(self.weights, self.biases, self.activations):
-            h = phi(torch.baddbmm(b, h, W.transpose(1, 2)))
+            h = phi(torch.baddbmm(b, h, W))
         return h.transpose(0, 1).reshape(N, self.n_models * self.n_features)
 
     def unstack(self) -> list[nn.Sequential]:
@@ -296,7 +299,7 @@ class StackedAutoencoders(nn.Module):
             linears = [layer for layer in _layers(model) if isinstance(layer, nn.Linear)]
             with torch.no_grad():
                 for layer, W, b in zip(linears, self.weights, self.biases):
-                    layer.weight.copy_(W[s])
+                    layer.weight.copy_(W[s].T)
                     layer.bias.copy_(b[s, 0])
             models.append(model)
         return models
