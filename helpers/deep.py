@@ -258,7 +258,7 @@ class StackedAutoencoders(nn.Module):
         if not models:
             raise ValueError("models must not be empty")
         layer_lists = [_layers(m) for m in models]
-        self.template = copy.deepcopy(models[0])
+        self._template = [copy.deepcopy(models[0])]  # a list: not a submodule to train
         kinds = [type(layer) for layer in layer_lists[0]]
         for layers in layer_lists:
             if [type(layer) for layer in layers] != kinds or any(
@@ -295,7 +295,7 @@ class StackedAutoencoders(nn.Module):
         """The S trained networks as separate copies of the original architecture."""
         models = []
         for s in range(self.n_models):
-            model = copy.deepcopy(self.template)
+            model = copy.deepcopy(self._template[0])
             linears = [layer for layer in _layers(model) if isinstance(layer, nn.Linear)]
             with torch.no_grad():
                 for layer, W, b in zip(linears, self.weights, self.biases):
@@ -324,11 +324,12 @@ def sweep_autoencoders(widths: Sequence[int], data: np.ndarray, seeds: Sequence[
     code_activation, seed=seeds[s])`` and is trained on ``data[s]``. The S
     networks are stacked into a :class:`StackedAutoencoders` and trained with
     full-batch Adam by :func:`helpers.training.train_full_batch`. Its loss, the
-    MSE over all S blocks, is the mean of the S networks' own losses; each
-    network's gradient is therefore its own gradient divided by S, and Adam
-    divides every step by the gradient's running size, so each network takes
-    the steps it would take alone (up to float rounding and Adam's epsilon,
-    1e-8, which acts like S * 1e-8).
+    MSE over all S blocks, is the mean of the S networks' own losses; the stack
+    multiplies each gradient back by S, so each network receives the gradient of
+    its own loss and Adam takes for it the steps it would take alone, up to float
+    rounding. (Nonlinear training can amplify rounding differences over many
+    steps, so a network trained alone, or in a stack of other networks, ends
+    close to but not exactly where it ends here.)
 
     Parameters
     ----------

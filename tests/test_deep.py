@@ -135,6 +135,10 @@ def test_a_linear_last_layer_never_beats_the_bound(widths):
 def test_stack_applies_each_network_to_its_own_block():
     models = [deep.build_autoencoder(DEEP, "sigmoid", "identity", seed=s) for s in (0, 1, 2)]
     stacked = deep.StackedAutoencoders(models)
+    # one stacked weight and bias per layer, nothing else to train
+    assert [tuple(p.shape) for p in stacked.parameters()] == [
+        (3, 2, 8), (3, 8, 1), (3, 1, 8), (3, 8, 2), (3, 1, 8), (3, 1, 1), (3, 1, 8),
+        (3, 1, 2)]
     X = torch.randn(10, 6)
     out = stacked(X)
     for s, model in enumerate(models):
