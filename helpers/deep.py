@@ -10,7 +10,9 @@ Lesson 9 compares nonlinear autoencoders with PCA. This module gives it:
 - :func:`sweep_autoencoders`: one network per seed, each on its own data set,
   trained side by side with :func:`helpers.training.train_full_batch`;
 - :func:`mse_float64`: the reconstruction error of a trained network,
-  evaluated in float64.
+  evaluated in float64;
+- :func:`backward_steps`: where a code, read along a path, runs against its
+  main direction.
 """
 
 from __future__ import annotations
@@ -227,6 +229,40 @@ def mse_float64(model: nn.Module, X: np.ndarray) -> float:
         raise ValueError(f"model must map X of shape {tuple(X.shape)} to the same shape, "
                          f"got {tuple(out.shape)}")
     return float(((out - X) ** 2).mean())
+
+
+def backward_steps(codes: np.ndarray) -> np.ndarray:
+    """Which steps of a code, read along a path, run against its main direction.
+
+    The main direction is the one in which most steps move (up or down). A
+    code that orders the whole path as the path's own parameter does has no
+    backward step; a step on which the code does not change counts as backward.
+
+    Parameters
+    ----------
+    codes : array of shape (G,)
+        A one-number code at G >= 2 points in order along a path, e.g. an
+        encoder's output at evenly spaced positions along a curve.
+
+    Returns
+    -------
+    bool array of shape (G - 1,)
+        True where ``codes[g + 1] - codes[g]`` has the sign opposite to the main
+        direction, or is zero.
+
+    Raises
+    ------
+    ValueError
+        If as many steps go up as go down: there is no main direction.
+    """
+    codes = as_float_array(codes, "codes", ndim=1)
+    if codes.size < 2:
+        raise ValueError(f"codes must hold at least 2 values, got {codes.size}")
+    steps = np.sign(np.diff(codes))
+    main = np.sign(steps.sum())
+    if main == 0:
+        raise ValueError("codes has as many steps up as down: no main direction")
+    return steps != main
 
 
 def _layers(model: nn.Sequential) -> list[nn.Module]:

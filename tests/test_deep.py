@@ -114,6 +114,27 @@ def test_mse_float64_matches_full_mse_and_leaves_the_model_alone():
     assert next(net.parameters()).dtype == torch.float32
 
 
+# ---- backward_steps ---------------------------------------------------------------
+
+
+def test_backward_steps_marks_steps_against_the_main_direction():
+    up = deep.backward_steps([0.0, 1.0, 3.0, 2.0, 4.0])
+    assert up.tolist() == [False, False, True, False]
+    down = deep.backward_steps(np.array([5.0, 4.0, 4.5, 3.0, 2.0]))
+    assert down.tolist() == [False, True, False, False]
+    assert deep.backward_steps(torch.arange(4.0)).tolist() == [False] * 3
+    # a step without change is not a step forward
+    assert deep.backward_steps([0.0, 1.0, 1.0, 2.0]).tolist() == [False, True, False]
+
+
+def test_pca_score_on_the_s_curve_turns_back_a_linear_code_folds():
+    t = np.linspace(-1.5 * np.pi, 1.5 * np.pi, 2001)
+    curve = deep.s_curve_at(t)
+    for w in ([1.0, 0.0], [0.0, 1.0], [0.6, -0.8]):
+        back = deep.backward_steps(curve @ np.array(w))
+        assert back.any()                   # every linear code turns back
+
+
 # ---- the theorem the lesson relies on --------------------------------------------
 
 
@@ -220,6 +241,11 @@ GOOD_DATA = np.zeros((2, 5, 2)) + np.arange(5)[None, :, None]
     (lambda: deep.mse_float64(deep.build_autoencoder([2, 1, 2]), np.full((3, 2), np.nan)),
      ValueError, "finite"),
     (lambda: deep.mse_float64(nn.Linear(2, 3), np.zeros((3, 2))), ValueError, "same shape"),
+    (lambda: deep.backward_steps([1.0]), ValueError, "at least 2"),
+    (lambda: deep.backward_steps(np.zeros((3, 2))), ValueError, "codes must be a 1-D"),
+    (lambda: deep.backward_steps([0.0, np.nan, 1.0]), ValueError, "finite"),
+    (lambda: deep.backward_steps(["a", "b"]), TypeError, "codes"),
+    (lambda: deep.backward_steps([0.0, 1.0, 0.0]), ValueError, "no main direction"),
     (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, []), ValueError, "seeds"),
     (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, -1]), ValueError, "seeds"),
     (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, 2), TypeError, "seeds"),
