@@ -133,7 +133,9 @@ def test_subspace_angle_rejects_bad_input():
 def test_direction_angles_ignore_sign_and_length(t, scale):
     u = np.array([[1.0], [0.0], [0.0]])
     v = scale * np.array([[np.cos(t)], [np.sin(t)], [0.0]])
-    expected = np.degrees(np.arccos(abs(np.cos(t))))
+    # the angle to the first axis, ignoring sign (atan2 keeps tiny angles exact,
+    # arccos(|cos t|) would round t = 1e-8 to 0)
+    expected = np.degrees(np.arctan2(abs(np.sin(t)), abs(np.cos(t))))
     assert comp.direction_angles(v, u)[0] == pytest.approx(expected, abs=1e-7)
     assert comp.direction_angles(-v, u)[0] == pytest.approx(expected, abs=1e-7)
 
