@@ -31,6 +31,11 @@ class TrainResult:
     loss_history: np.ndarray  #: shape (epochs or steps,): full-data MSE after each
     final_mse: float          #: full-data MSE at the end
     elapsed: np.ndarray       #: shape (epochs or steps,): seconds since the start, after each
+    #: optimizer iterations in all: Adam's updates; for L-BFGS the inner iterations of
+    #: its steps (up to 20 a step), counted by torch (0 if not recorded)
+    iterations: int = 0
+    #: evaluations of the loss and its gradient (L-BFGS's line search adds some)
+    evaluations: int = 0
 
 
 def seed_everything(seed: int) -> None:
@@ -100,7 +105,8 @@ def train_minibatch(model: nn.Module, X: np.ndarray, epochs: int = 200,
             optimizer.step()
         history[epoch] = full_mse(model, X)
         elapsed[epoch] = time.perf_counter() - start_time
-    return TrainResult(history, float(history[-1]), elapsed)
+    updates = epochs * -(-len(X) // batch_size)
+    return TrainResult(history, float(history[-1]), elapsed, updates, updates)
 
 
 def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
@@ -156,7 +162,11 @@ def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
         optimizer.step(closure)
         history[step] = full_mse(model, X)
         elapsed[step] = time.perf_counter() - start_time
-    return TrainResult(history, float(history[-1]), elapsed)
+    if method == "adam":
+        return TrainResult(history, float(history[-1]), elapsed, steps, steps)
+    state = optimizer.state[params[0]]                 # torch's own counters
+    return TrainResult(history, float(history[-1]), elapsed,
+                       int(state["n_iter"]), int(state["func_evals"]))
 
 
 def fit_linear_autoencoder(X: np.ndarray, n_hidden: int, seed: int = 0,

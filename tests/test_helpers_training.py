@@ -34,6 +34,19 @@ def test_lbfgs_reaches_the_bound():
     assert result.final_mse / BOUND == pytest.approx(1, abs=1e-4)
 
 
+def test_iterations_and_evaluations_are_counted():
+    # Adam: one update and one evaluation a step (or a mini-batch)
+    _, adam = training.fit_linear_autoencoder(X, 2, seed=0, recipe="adam", steps=7)
+    assert adam.iterations == adam.evaluations == 7
+    _, article = training.fit_linear_autoencoder(X, 2, seed=0, steps=3)
+    assert article.iterations == article.evaluations == 3 * 5     # 150 = 4 * 32 + 22
+    # L-BFGS: torch's counters, up to 20 inner iterations a step, and at least
+    # one evaluation an iteration (the line search adds more)
+    _, lbfgs = training.fit_linear_autoencoder(X, 2, seed=0, recipe="lbfgs", steps=3)
+    assert 3 < lbfgs.iterations <= 3 * 20
+    assert lbfgs.evaluations >= lbfgs.iterations
+
+
 def test_sweep_equals_one_run_per_seed():
     sweep = training.sweep_linear_autoencoders(X, 2, [0, 5], steps=3)
     for i, seed in enumerate([0, 5]):

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from helpers import data, linalg, training
-from helpers.rounding import gamma
+from helpers.rounding import gamma_n
 
 SEED_RANGES = [range(20), range(100, 140)]
 ALL_SEEDS = [s for seeds in SEED_RANGES for s in seeds]
@@ -68,7 +68,7 @@ def test_article_recipe_ends_just_above_the_bound(iris, article):
     assert np.all(ratio >= 1.0)
     assert np.all(ratio < 1.01)
     # the bound is a floor for the whole history (float32 reading of a mean of N n squares)
-    assert np.all(history >= bound * (1 - gamma(X.size + 1)))
+    assert np.all(history >= bound * (1 - gamma_n(X.size + 1)))
     # the article says "nearly zero"; the bound is 0.0419
     assert np.all(history[:, -1] > 0.04)
 
@@ -148,5 +148,5 @@ def test_lbfgs_with_biases_reaches_the_bound(iris, seed):
     with torch.no_grad():
         mse64 = ((model.double()(X64) - X64) ** 2).mean().item()
     # measured: float32 reading -1.2e-7 to +2.1e-6 relative; float64 0 to 2.1e-6
-    assert 0 <= mse64 / bound - 1 < gamma(X.size + 1)
-    assert abs(result.final_mse / bound - 1) < gamma(X.size + 1)
+    assert 0 <= mse64 / bound - 1 < gamma_n(X.size + 1)
+    assert abs(result.final_mse / bound - 1) < gamma_n(X.size + 1)

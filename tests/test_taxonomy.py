@@ -19,7 +19,7 @@ from torch import nn  # noqa: E402
 import helpers  # noqa: E402
 from helpers.diagrams import (draw_activations, draw_taxonomy,  # noqa: E402
                               draw_width_classes)
-from helpers.rounding import gamma  # noqa: E402
+from helpers.rounding import gamma_n  # noqa: E402
 from helpers.training import sweep_linear_autoencoders  # noqa: E402
 
 SEED_RANGES = [range(20), range(100, 140)]  # the lesson's, and a disjoint one
@@ -172,7 +172,7 @@ def test_rank_bound_over_seeds(m, seeds):
         # float64 rounding, as in the lesson: an SVD-based pseudo-inverse is
         # accurate to about m n eps times the condition number; measured at
         # most 2.6 times gamma_{m+n} (seed 116), 0.5 times this bound
-        tol = gamma(2 * m * n, EPS64) * np.linalg.cond(W) * np.sqrt(n)
+        tol = gamma_n(2 * m * n, EPS64) * np.linalg.cond(W) * np.sqrt(n)
         if m >= n:
             assert gap <= tol
         else:
@@ -193,7 +193,7 @@ def test_trained_undercomplete_products_keep_the_gap(seeds):
         gap = np.linalg.norm(W_tilde @ W - np.eye(n), axis=(1, 2))
         size = np.linalg.norm(np.abs(W_tilde) @ np.abs(W), axis=(1, 2))
         excess = gap - np.sqrt(n - m)
-        assert np.all(excess >= -gamma(m + n * n, EPS64) * (size + np.sqrt(n))), m
+        assert np.all(excess >= -gamma_n(m + n * n, EPS64) * (size + np.sqrt(n))), m
         # measured: at most 0.019 (seeds 0-19) and 0.011 (seeds 100-139), m = 3
         assert excess.max() < 0.05, (m, excess.max())
 

@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from helpers import data, linalg, training
-from helpers.rounding import FLOAT32_EPS, forward_rounding_bound, gamma
+from helpers.rounding import FLOAT32_EPS, forward_rounding_bound, gamma_n
 
 SEED_RANGES = [range(20), range(100, 140)]
 ALL_SEEDS = [s for seeds in SEED_RANGES for s in seeds]
@@ -150,7 +150,7 @@ def test_tied_rows_are_orthonormal_and_span_the_principal_plane(iris, runs):
     # measured: largest principal angle at most 6.7e-5 and 1.1e-4 degrees
     assert max(angles) < 0.01
     # equals the bound to the float32 reading of a mean of N n squares
-    assert np.abs(tied.final_mse / bound - 1).max() < gamma(X.size + 1)
+    assert np.abs(tied.final_mse / bound - 1).max() < gamma_n(X.size + 1)
     assert np.allclose(tied.W_tilde, tied.W.transpose(0, 2, 1))
 
 
