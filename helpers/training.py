@@ -303,19 +303,30 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
     optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, betas=betas)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     history = np.empty((len(seeds), steps))
-    batch_size = 32 if recipe == "article" else data.shape[0]
+    batch_size = 32                                             # the article's
     for step in range(steps):
         if recipe == "article":
             order = torch.stack([torch.randperm(data.shape[0], generator=g)
                                  for g in generators])          # (S, N)
-        for start in range(0, data.shape[0], batch_size):
-            batch = (data[order[:, start:start + batch_size]] if recipe == "article"
-                     else full)
+            for start in range(0, data.shape[0], batch_size):
+                optimizer.zero_grad()
+                per_seed_mse(data[order[:, start:start + batch_size]]).sum().backward()
+                optimizer.step()
+            with torch.no_grad():
+                history[:, step] = per_seed_mse(full).numpy()
+        else:
+            # full batch: the loss this step computes is the full-data loss after
+            # the previous step (the same arithmetic), so record it instead of
+            # computing it twice
             optimizer.zero_grad()
-            per_seed_mse(batch).sum().backward()
+            loss = per_seed_mse(full)
+            if step:
+                history[:, step - 1] = loss.detach().numpy()
+            loss.sum().backward()
             optimizer.step()
+    if recipe != "article":
         with torch.no_grad():
-            history[:, step] = per_seed_mse(full).numpy()
+            history[:, -1] = per_seed_mse(full).numpy()
     W_out = W.detach().numpy().copy()
     W_tilde_out = decoder().detach().numpy().copy()
     return SweepResult(np.array(seeds), W_out, W_tilde_out, history, history[:, -1].copy())
