@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -221,13 +221,17 @@ class SweepResult:
     W_tilde: np.ndarray       #: decoder weights, shape (S, n, m)
     loss_history: np.ndarray  #: full-data MSE after each epoch or step, shape (S, T)
     final_mse: np.ndarray     #: shape (S,)
+    #: the same models after fewer epochs or steps, for each count asked for with
+    #: ``keep``: exactly what a sweep with ``steps`` equal to that count returns
+    kept: dict[int, SweepResult] = field(default_factory=dict)
 
 
 def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | range,
                               recipe: str = "article", steps: int | None = None,
                               tied: bool = False, weight_decay: float = 0.0,
                               lr: float | None = None,
-                              betas: tuple[float, float] = (0.9, 0.999)) -> SweepResult:
+                              betas: tuple[float, float] = (0.9, 0.999),
+                              keep: list[int] | tuple[int, ...] = ()) -> SweepResult:
     """Train one bias-free linear autoencoder per seed, all at once.
 
     Each seed's model starts from exactly the weights that
@@ -258,6 +262,12 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
         Adam's decay rates (beta1, beta2) for its running averages of the
         gradient and of its square, each in [0, 1); torch's default
         (0.9, 0.999) is the article's.
+    keep : sequence of int
+        Epoch or step counts, each in [1, steps], after which to keep the
+        weights as well: ``result.kept[t]`` is then the sweep as it stood after
+        t of them, the same as a sweep with ``steps=t`` (training is
+        deterministic and the first t epochs or steps do not depend on how many
+        follow), without training it twice.
 
     Returns
     -------
@@ -280,6 +290,9 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
                   for i, b in enumerate(betas))
     if max(betas) >= 1:
         raise ValueError(f"betas must each be in [0, 1), got {betas}")
+    if not isinstance(keep, (list, tuple, range)):
+        raise TypeError(f"keep must be a sequence of int, got {type(keep).__name__}")
+    keep = {check_int(t, "keep[i]", low=1, high=steps) for t in keep}
 
     encoders, decoders = [], []
     for seed in seeds:
@@ -305,6 +318,7 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
                                  foreach=False)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     history = np.empty((len(seeds), steps))
+    snapshots = {}                                              # t -> (W, W~)
     batch_size = 32                                             # the article's
     for step in range(steps):
         if recipe == "article":
@@ -328,9 +342,16 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
                 history[:, step - 1] = loss.detach().numpy()
             loss.sum().backward()
             optimizer.step()
+        if step + 1 in keep:                    # histories are complete at the end
+            snapshots[step + 1] = (W.detach().numpy().copy(),
+                                   decoder().detach().numpy().copy())
     if recipe != "article":
         with torch.no_grad():
             history[:, -1] = per_seed_mse(full).numpy()
+    kept = {t: SweepResult(np.array(seeds), W_t, W_tilde_t, history[:, :t].copy(),
+                           history[:, t - 1].copy())
+            for t, (W_t, W_tilde_t) in sorted(snapshots.items())}
     W_out = W.detach().numpy().copy()
     W_tilde_out = decoder().detach().numpy().copy()
-    return SweepResult(np.array(seeds), W_out, W_tilde_out, history, history[:, -1].copy())
+    return SweepResult(np.array(seeds), W_out, W_tilde_out, history, history[:, -1].copy(),
+                       kept)

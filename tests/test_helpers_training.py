@@ -47,6 +47,18 @@ def test_iterations_and_evaluations_are_counted():
     assert lbfgs.evaluations >= lbfgs.iterations
 
 
+@pytest.mark.parametrize("recipe, steps, kept", [("article", 6, 3), ("adam", 9, 4)])
+def test_sweep_keeps_the_weights_of_a_shorter_sweep(recipe, steps, kept):
+    longer = training.sweep_linear_autoencoders(X, 2, [0, 5], recipe=recipe, steps=steps,
+                                                keep=[kept, steps])
+    shorter = training.sweep_linear_autoencoders(X, 2, [0, 5], recipe=recipe, steps=kept)
+    snap = longer.kept[kept]
+    for field in ("seeds", "W", "W_tilde", "loss_history", "final_mse"):
+        assert np.array_equal(getattr(snap, field), getattr(shorter, field)), field
+    assert np.array_equal(longer.kept[steps].W, longer.W)
+    assert shorter.kept == {}
+
+
 def test_sweep_equals_one_run_per_seed():
     sweep = training.sweep_linear_autoencoders(X, 2, [0, 5], steps=3)
     for i, seed in enumerate([0, 5]):
@@ -90,6 +102,9 @@ def test_minibatch_trains_a_model_with_bias():
     (lambda: training.sweep_linear_autoencoders(X, 2, []), ValueError, "seeds"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [-1]), ValueError, "seeds"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [0], recipe="lbfgs"), ValueError, "recipe"),
+    (lambda: training.sweep_linear_autoencoders(X, 2, [0], steps=5, keep=[6]), ValueError, "keep"),
+    (lambda: training.sweep_linear_autoencoders(X, 2, [0], steps=5, keep=[0]), ValueError, "keep"),
+    (lambda: training.sweep_linear_autoencoders(X, 2, [0], keep=3), TypeError, "keep"),
     (lambda: training.seed_everything("1"), TypeError, "seed"),
 ])
 def test_bad_arguments_are_named(call, exc, match):
