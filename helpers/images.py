@@ -118,7 +118,7 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
     label_room = 0.7 if row_labels else 0.0
     fig_width = min(PAGE_WIDTH, ncols * size + label_room + extra)
     panel = (fig_width - label_room - extra) / ncols
-    title_room = 0.22 if titles else 0.05
+    title_room = 0.25 if titles else 0.05
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(fig_width, nrows * (panel * height / width + title_room)),
                              layout="constrained")
@@ -139,13 +139,13 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
                 spine.set_color(_FRAME)
                 spine.set_linewidth(0.6)
             if titles:
-                ax.set_title(titles[r * ncols + c], fontsize=8, pad=2)
+                ax.set_title(titles[r * ncols + c], fontsize=9, pad=2)
         if row_labels:
             axes[r, 0].set_ylabel(row_labels[r], rotation=0, ha="right", va="center",
-                                  fontsize=9, labelpad=6)
+                                  fontsize=10, labelpad=6)
     if kind == "signed" and shown is not None:
         bar = fig.colorbar(shown, ax=axes, shrink=0.9, aspect=20 * max(1, nrows) / 2,
                            pad=0.02)
-        bar.set_label(colorbar_label, fontsize=9)
-        bar.ax.tick_params(labelsize=8)
+        bar.set_label(colorbar_label, fontsize=10)
+        bar.ax.tick_params(labelsize=9)
     return fig
