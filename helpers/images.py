@@ -10,6 +10,8 @@ weights) is an 8 x 8 image once reshaped row by row, as scikit-learn's
   zero (white), with one symmetric scale for the whole grid and a colour bar.
 
 Both use nearest-neighbour interpolation, so that every pixel stays a square.
+The whole grid is drawn as one mosaic image in one axes, with a thin frame
+around each tile: a grid of 48 digits then costs one image, not 48 axes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from ._checks import as_float_array, check_choice, check_int, check_positive_float
 from .style import PAGE_WIDTH
@@ -27,6 +31,10 @@ from .style import PAGE_WIDTH
 #: deficiencies (ColorBrewer); grey needs no colour vision at all.
 CMAPS = {"pixels": "gray_r", "signed": "RdBu_r"}
 _FRAME = "#BBBBBB"
+_GAP = 0.25          # gap between tiles, as a fraction of a tile's width
+_TITLE = 0.24        # room for a title above a tile, in inches
+_LABEL = 1.05        # room for row labels on the left, in inches
+_BAR = 0.95          # room for the colour bar on the right, in inches
 
 
 def _grid(images: np.ndarray, ncols: int | None) -> np.ndarray:
@@ -56,7 +64,7 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
                ncols: int | None = None, row_labels: Sequence[str] | None = None,
                titles: Sequence[str] | None = None, vmax: float | None = None,
                colorbar_label: str = "weight", image_size: float = 0.62) -> Figure:
-    """Draw images as a grid of small panels, one image a panel.
+    """Draw images as a grid of small framed tiles, one image a tile.
 
     Parameters
     ----------
@@ -82,14 +90,16 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
     colorbar_label : str
         For "signed": the colour bar's label.
     image_size : float
-        Width of one panel in inches; the figure is at most the page width.
+        Width of one tile in inches; the figure is at most the page width.
 
     Returns
     -------
     Figure
+        One axes holds the mosaic (its only image) and the frames; a
+        "signed" grid has a second axes, the colour bar.
     """
     kind = check_choice(kind, "kind", tuple(CMAPS))
-    if (not isinstance(shape, tuple) or len(shape) != 2):
+    if not isinstance(shape, tuple) or len(shape) != 2:
         raise TypeError(f"shape must be a tuple of two integers, got {shape!r}")
     height = check_int(shape[0], "shape[0]", low=1)
     width = check_int(shape[1], "shape[1]", low=1)
@@ -106,7 +116,6 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
     row_labels = _labels(row_labels, nrows, "row_labels")
     titles = _labels(titles, count, "titles")
     size = check_positive_float(image_size, "image_size")
-
     if kind == "pixels":
         low, high = 0.0, 1.0
     else:
@@ -114,38 +123,48 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
         high = (check_positive_float(vmax, "vmax") if vmax is not None
                 else largest if largest > 0 else 1.0)
         low = -high
-    extra = 0.9 if kind == "signed" else 0.0
-    label_room = 0.7 if row_labels else 0.0
-    fig_width = min(PAGE_WIDTH, ncols * size + label_room + extra)
-    panel = (fig_width - label_room - extra) / ncols
-    title_room = 0.25 if titles else 0.05
-    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
-                             figsize=(fig_width, nrows * (panel * height / width + title_room)),
-                             layout="constrained")
-    shown = None
+
+    # The mosaic, in pixel units: tiles of width x height with a gap between
+    # them and, if there are titles, a band above each row of tiles for them.
+    left = _LABEL if row_labels else 0.05
+    right = _BAR if kind == "signed" else 0.05
+    gap = max(1, round(_GAP * width))
+    pitch_x = width + gap
+    mosaic_w = ncols * pitch_x - gap
+    unit = min(size / width, (PAGE_WIDTH - left - right) / mosaic_w)  # inches
+    band = int(np.ceil(_TITLE / unit)) if titles else 0
+    pitch_y = band + height + gap
+    mosaic = np.full((nrows * pitch_y - gap, mosaic_w), np.nan)
+    tiles = []                                   # top-left corner of each image
     for r in range(nrows):
         for c in range(ncols):
-            ax = axes[r, c]
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-            if np.all(np.isnan(grid[r, c])):   # padding after the last image
-                ax.set_axis_off()
+            if np.all(np.isnan(grid[r, c])):     # padding after the last image
                 continue
-            shown = ax.imshow(grid[r, c].reshape(height, width), cmap=CMAPS[kind],
-                              vmin=low, vmax=high, interpolation="nearest")
-            for spine in ax.spines.values():
-                spine.set_visible(True)
-                spine.set_color(_FRAME)
-                spine.set_linewidth(0.6)
-            if titles:
-                ax.set_title(titles[r * ncols + c], fontsize=9, pad=2)
-        if row_labels:
-            axes[r, 0].set_ylabel(row_labels[r], rotation=0, ha="right", va="center",
-                                  fontsize=10, labelpad=6)
-    if kind == "signed" and shown is not None:
-        bar = fig.colorbar(shown, ax=axes, shrink=0.9, aspect=20 * max(1, nrows) / 2,
-                           pad=0.02)
+            y, x = r * pitch_y + band, c * pitch_x
+            mosaic[y:y + height, x:x + width] = grid[r, c].reshape(height, width)
+            tiles.append((x, y))
+
+    fig_w = left + mosaic_w * unit + right
+    fig_h = mosaic.shape[0] * unit + 0.1
+    fig = plt.figure(figsize=(fig_w, fig_h))
+    ax = fig.add_axes((left / fig_w, 0.05 / fig_h, mosaic_w * unit / fig_w,
+                       mosaic.shape[0] * unit / fig_h))
+    cmap = plt.get_cmap(CMAPS[kind]).with_extremes(bad=(1.0, 1.0, 1.0, 0.0))
+    shown = ax.imshow(mosaic, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+    ax.add_collection(PatchCollection(
+        [Rectangle((x - 0.5, y - 0.5), width, height) for x, y in tiles],
+        facecolor="none", edgecolor=_FRAME, linewidth=0.6, clip_on=False))
+    for i, (x, y) in enumerate(tiles if titles else []):
+        ax.text(x + width / 2 - 0.5, y - 0.8, titles[i], ha="center", va="bottom",
+                fontsize=9)
+    for r, label in enumerate(row_labels or []):
+        ax.text(-0.5 - gap, r * pitch_y + band + height / 2 - 0.5, label,
+                ha="right", va="center", fontsize=10)
+    ax.set_axis_off()
+    if kind == "signed":
+        bar_ax = fig.add_axes(((left + mosaic_w * unit + 0.15) / fig_w, 0.1, 0.12 / fig_w,
+                               0.8))
+        bar = fig.colorbar(shown, cax=bar_ax)
         bar.set_label(colorbar_label, fontsize=10)
         bar.ax.tick_params(labelsize=9)
     return fig

@@ -1,84 +1,97 @@
-"""helpers.images: grids of 8 x 8 digits and signed components."""
+"""helpers.images: grids of 8 x 8 digits and signed components, drawn as one mosaic."""
 
 import matplotlib.colors as mcolors
 import numpy as np
 import pytest
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 
 from helpers import images
 from helpers.style import PAGE_WIDTH
 
 
-def _shown(fig):
-    """The AxesImage of every panel that shows an image, in reading order."""
-    return [ax.images[0] for ax in fig.axes if ax.images]
+def _mosaic(fig):
+    """The grid's only image and its frames (one rectangle per tile)."""
+    ax = fig.axes[0]
+    assert len(ax.images) == 1
+    frames = [c for c in ax.collections if isinstance(c, PatchCollection)]
+    assert len(frames) == 1
+    return ax.images[0], frames[0].get_paths()
 
 
 def test_pixels_are_grey_on_the_fixed_unit_scale():
     rng = np.random.default_rng(0)
     fig = images.image_grid(rng.uniform(size=(5, 64)) * 0.5)
     assert isinstance(fig, Figure)
-    shown = _shown(fig)
-    assert len(shown) == 5
-    for im in shown:
-        assert im.get_clim() == (0.0, 1.0)          # not stretched to the data
-        assert im.get_interpolation() == "nearest"
-        assert im.get_cmap().name == "gray_r"
-        assert im.get_array().shape == (8, 8)
-    assert len(fig.axes) == 5                         # no colour bar for pixels
+    image, frames = _mosaic(fig)
+    assert len(frames) == 5
+    assert image.get_clim() == (0.0, 1.0)          # not stretched to the data
+    assert image.get_interpolation() == "nearest"
+    assert image.get_cmap().name == "gray_r"
+    assert len(fig.axes) == 1                       # no colour bar for pixels
 
 
-def test_images_are_reshaped_row_by_row():
+def test_images_are_reshaped_row_by_row_into_framed_tiles():
     image = np.arange(64, dtype=float) / 63
-    fig = images.image_grid(image[None, :])
-    shown = _shown(fig)[0].get_array()
-    np.testing.assert_array_equal(shown, image.reshape(8, 8))
-    assert shown[0, 7] == 7 / 63                       # first row, last column
+    shown, frames = _mosaic(images.image_grid(np.stack([image, 1 - image])))
+    mosaic = shown.get_array()
+    np.testing.assert_array_equal(mosaic[:8, :8], image.reshape(8, 8))
+    assert mosaic[0, 7] == 7 / 63                    # first row, last column
+    # the second tile starts after a gap, which is masked (drawn transparent)
+    assert np.ma.getmaskarray(mosaic)[:8, 8].all()
+    np.testing.assert_allclose(mosaic[:8, 10:18], 1 - image.reshape(8, 8))
+    corners = [path.vertices.min(axis=0) for path in frames]
+    np.testing.assert_allclose(corners, [[-0.5, -0.5], [9.5, -0.5]])
 
 
 def test_signed_weights_use_a_symmetric_diverging_scale_and_a_colour_bar():
     rng = np.random.default_rng(1)
     weights = rng.normal(size=(2, 3, 64))
-    weights[1, 2, 5] = -4.0                           # the largest magnitude
+    weights[1, 2, 5] = -4.0                         # the largest magnitude
     fig = images.image_grid(weights, kind="signed")
-    shown = _shown(fig)
-    assert len(shown) == 6
-    for im in shown:
-        assert im.get_clim() == (-4.0, 4.0)
-        assert im.get_cmap().name == "RdBu_r"
+    image, frames = _mosaic(fig)
+    assert len(frames) == 6
+    assert image.get_clim() == (-4.0, 4.0)
+    assert image.get_cmap().name == "RdBu_r"
     # zero maps to the middle of the colour map, a near-white grey
-    middle = np.array(mcolors.to_rgb(shown[0].get_cmap()(0.5)))
+    middle = np.array(mcolors.to_rgb(image.get_cmap()(0.5)))
     assert middle.min() > 0.9
-    assert len(fig.axes) == 6 + 1                     # the colour bar
+    assert len(fig.axes) == 2                       # the colour bar
+    assert fig.axes[1].get_ylabel() == "weight"
 
 
 def test_signed_vmax_can_be_set_and_all_zero_images_still_draw():
     fig = images.image_grid(np.ones((2, 64)), kind="signed", vmax=2.5)
-    assert _shown(fig)[0].get_clim() == (-2.5, 2.5)
+    assert _mosaic(fig)[0].get_clim() == (-2.5, 2.5)
     fig = images.image_grid(np.zeros((2, 64)), kind="signed")
-    assert _shown(fig)[0].get_clim() == (-1.0, 1.0)
+    assert _mosaic(fig)[0].get_clim() == (-1.0, 1.0)
 
 
-def test_a_stack_wraps_after_ncols_and_pads_the_last_row():
-    fig = images.image_grid(np.zeros((7, 64)), ncols=3)
-    assert len(fig.axes) == 9                         # 3 rows of 3
-    assert len(_shown(fig)) == 7
-    assert sum(not ax.axison for ax in fig.axes) == 2
+def test_a_stack_wraps_after_ncols_and_leaves_the_padding_blank():
+    image, frames = _mosaic(images.image_grid(np.zeros((7, 64)), ncols=3))
+    assert len(frames) == 7                          # 3 + 3 + 1 tiles
+    mosaic = image.get_array()
+    assert mosaic.shape == (3 * 8 + 2 * 2, 3 * 8 + 2 * 2)
+    assert np.ma.getmaskarray(mosaic)[-8:, 10:].all()   # no tiles 8 and 9
 
 
 def test_labels_titles_and_other_shapes():
     fig = images.image_grid(np.zeros((2, 3, 12)), shape=(3, 4),
-                            row_labels=["top", "bottom"],
-                            titles=list("abcdef"))
-    axes = [ax for ax in fig.axes if ax.images]
-    assert [ax.get_title() for ax in axes] == list("abcdef")
-    assert axes[0].get_ylabel() == "top" and axes[3].get_ylabel() == "bottom"
-    assert _shown(fig)[0].get_array().shape == (3, 4)
+                            row_labels=["top", "bottom"], titles=list("abcdef"))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == list("abcdef") + ["top", "bottom"]
+    image, frames = _mosaic(fig)
+    assert len(frames) == 6
+    widths = {np.ptp(path.vertices, axis=0)[0] for path in frames}
+    heights = {np.ptp(path.vertices, axis=0)[1] for path in frames}
+    assert widths == {4.0} and heights == {3.0}
 
 
 def test_figure_is_at_most_a_page_wide():
-    fig = images.image_grid(np.zeros((30, 64)), kind="signed")
-    assert fig.get_size_inches()[0] <= PAGE_WIDTH
+    for count in (5, 30):
+        fig = images.image_grid(np.zeros((count, 64)), kind="signed",
+                                row_labels=["a"], image_size=2.0)
+        assert fig.get_size_inches()[0] <= PAGE_WIDTH + 1e-9
 
 
 @pytest.mark.parametrize("bad, kwargs, exc, match", [
