@@ -1,13 +1,17 @@
-# The two commands of the README: `make build` and `make test`.
-# Both install everything into .venv first (once, and again when the pins change).
+# The two commands of the README: `make build` and `make test`, and the instructor's loop:
+# `make check` (seconds), `make test-lesson L=04` (under a minute), `make serve`.
+# Everything installs into .venv first (once, and again when the pins change).
+# The build itself is defined in scripts/build.py, the lesson rules in scripts/check.py.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-JB_FLAGS := -W -n --keep-going
+JOBS   ?= 2
+PORT   ?= 8000
+PYTEST := $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
-.PHONY: install build test sync clean benchmark
+.PHONY: install build test check test-lesson sync serve clean benchmark
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,19 +24,35 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-## build: install, then build the HTML site into _build/html (strict: any warning fails)
+## build: sync the notebooks, then build the HTML site into _build/html (strict: any
+## warning or failing cell fails it); V=1 shows Sphinx's full output
 build: $(STAMP)
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	@echo
-	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+	$(BIN)/python scripts/build.py $(if $(V),--verbose)
 
-## test: install, build the site, then run the whole test suite
-test: build
-	$(BIN)/python -m pytest
+## check: every lesson rule, every lesson, in seconds, without running a notebook
+check: $(STAMP)
+	$(BIN)/python scripts/check.py
+
+## test: sync, check the lessons, build the site, then run the whole test suite
+test: $(STAMP)
+	@if [ -z "$$CI" ]; then $(BIN)/python scripts/sync.py; fi
+	$(BIN)/python scripts/check.py
+	$(BIN)/python scripts/build.py
+	$(PYTEST)
+
+## test-lesson L=04: one lesson's check, its notebook (nbval) and its seed tests
+test-lesson: $(STAMP)
+	@test -n "$(L)" || (echo "usage: make test-lesson L=04   (or L=04_pca, L=ja/04)"; exit 2)
+	$(BIN)/python scripts/testlesson.py $(L)
 
 ## sync: regenerate book/*.ipynb from lessons_src/*.md and the repository URL in _config.yml
 sync: $(STAMP)
 	$(BIN)/python scripts/sync.py
+
+## serve: read the built site at http://localhost:8000 (the search needs http)
+serve:
+	@echo "Serving _build/html at http://localhost:$(PORT) (Ctrl-C stops it)"
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
 clean:
 	rm -rf _build

@@ -2,7 +2,7 @@
 
 Usage (after `make install`):  make benchmark   or   .venv/bin/python benchmarks/run.py
 Writes benchmarks/RESULTS.md and prints the same text. Options:
-  --only training|speed|weight   run one section (the file then holds only that section)
+  --only training|speed|weight|loop   run one section (the others in RESULTS.md are kept)
   --seeds N                      seeds per training recipe (default 20)
 
 Section b) deletes and rebuilds _build/ (a cold build); run it on a quiet machine.
@@ -134,6 +134,16 @@ def run_timed(command: list[str], **kwargs) -> float:
     return time.perf_counter() - start
 
 
+def run_timed_cpu(command: list[str]) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds of the command and its children)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run_timed(command)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def notebook_time(path: Path) -> tuple[float, float]:
     """Seconds from starting a fresh kernel to the last cell's end, and of the cells alone.
 
@@ -168,25 +178,93 @@ def speed_section() -> list[str]:
         cells = statistics.median(r[1] for r in runs)
         lines.append(f"| execute {path.name} | {total:.1f} s (cells {cells:.1f} s) |")
         print(f"  executed: {path.name}", file=sys.stderr)
-    jb = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+    jb = [str(BIN / "python"), "scripts/build.py", "--edition", "en"]
+    ja = [str(BIN / "python"), "scripts/build.py", "--edition", "ja"]  # Japanese edition
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
     cold = run_timed(jb)
+    cold_ja = run_timed(ja)
     warm = run_timed(jb)
+    warm_ja = run_timed(ja)
     print("  built the book, cold and warm", file=sys.stderr)
-    pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:randomly"]
-    quick = run_timed(pytest + ["-m", "not site and not colab"])
+    pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:randomly",
+              "-n", "2", "--dist", "loadgroup"]
+    quick = run_timed(pytest + ["-m", "not site and not colab and not build"])
     full = run_timed(pytest)
     print("  ran the test suites", file=sys.stderr)
     lines += [
         f"| helpers tests + book checks + nbval over every notebook "
-        f"(`pytest -m \"not site and not colab\"`) | {quick:.0f} s |",
-        f"| full test suite (`pytest`: adds built-site, browser and Colab-readiness tests; "
+        f"(`pytest -n 2 -m \"not site and not colab and not build\"`) | {quick:.0f} s |",
+        f"| full test suite (`pytest -n 2`: adds built-site, browser and Colab-readiness tests; "
         f"site already built) | {full:.0f} s |",
         f"| cold book build (`_build/` deleted, every notebook executed) | {cold:.0f} s |",
         f"| warm rebuild (nothing changed, execution cached) | {warm:.1f} s |",
+        f"| cold build of the Japanese edition (`scripts/build_ja.py`, after the English "
+        f"one) | {cold_ja:.0f} s |",
+        f"| warm rebuild of the Japanese edition | {warm_ja:.1f} s |",
         "",
     ]
     return lines
+
+
+# --------------------------------------------------------------------------- d) loop
+
+EDIT_LESSON = "04_pca"
+EDIT_FROM = "Iris has $N = 150$ flowers"
+EDIT_TO = "Iris has $N = 150$ flowers (edited)"
+
+
+def loop_section() -> list[str]:
+    """The instructor's loop: make check, one lesson's tests, a sentence to the page."""
+    python = str(BIN / "python")
+    load = os.getloadavg()[0]
+    checks = [run_timed_cpu([python, "scripts/check.py"]) for _ in range(3)]
+    one_lesson = run_timed_cpu([python, "scripts/testlesson.py", EDIT_LESSON[:2]])
+    print("  timed make check and make test-lesson", file=sys.stderr)
+    source = ROOT / "lessons_src" / f"{EDIT_LESSON}.md"
+    page = ROOT / "_build" / "html" / "book" / f"{EDIT_LESSON}.html"
+    original = source.read_text(encoding="utf-8")
+    assert EDIT_FROM in original, f"benchmark: {EDIT_FROM!r} not in {source.name}"
+    run_timed([python, "scripts/build.py"])  # a built, cached site to start from
+    try:
+        source.write_text(original.replace(EDIT_FROM, EDIT_TO, 1), encoding="utf-8")
+        edit = run_timed_cpu([python, "scripts/build.py"])
+        assert "(edited)" in page.read_text(encoding="utf-8"), "the edit is not on the page"
+    finally:
+        source.write_text(original, encoding="utf-8")
+        run_timed([python, "scripts/build.py"])
+    print("  timed a sentence edit to the rebuilt page", file=sys.stderr)
+    check = min(checks)
+
+    def cell(t: tuple[float, float]) -> str:
+        return f"{fmt_time(t[0])} | {fmt_time(t[1])}"
+
+    return [
+        "## d) The instructor's loop", "",
+        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on this machine "
+        f"({os.cpu_count()} cores, shared with other jobs: load average {load:.1f} when it "
+        "started, so the wall-clock times are upper bounds; the CPU time, of the command and "
+        "everything it started, is what the work costs).", "",
+        "| what | wall clock | CPU |", "|---|---|---|",
+        f"| `make check` (every rule, every lesson, no kernel; best of 3) | {cell(check)} |",
+        f"| `make test-lesson L={EDIT_LESSON[:2]}` (sync, check, nbval of the notebook, its "
+        f"seed tests) | {cell(one_lesson)} |",
+        f"| edit a sentence of lessons_src/{EDIT_LESSON}.md, then `make build` until the "
+        f"page shows it (sync, cached execution, one page rebuilt) | {cell(edit)} |",
+        "",
+    ]
+
+
+def merge_sections(old: str, new_lines: list[str]) -> str:
+    """Replace the sections of `old` that `new_lines` holds, keep the others."""
+    def split(text: str) -> tuple[str, dict[str, str]]:
+        parts = re.split(r"(?m)^(?=## [a-z]\) )", text)
+        return parts[0], {re.match(r"## ([a-z])\)", p).group(1): p for p in parts[1:]}
+
+    head_old, old_parts = split(old)
+    _, new_parts = split("\n".join(new_lines))
+    old_parts.update(new_parts)
+    return head_old + "".join(old_parts[k].rstrip("\n") + "\n\n"
+                              for k in sorted(old_parts)).rstrip("\n") + "\n"
 
 
 # --------------------------------------------------------------------------- c) weight
@@ -218,7 +296,7 @@ def weight_section() -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["training", "speed", "weight"])
+    parser.add_argument("--only", choices=["training", "speed", "weight", "loop"])
     parser.add_argument("--seeds", type=int, default=20)
     args = parser.parse_args()
     import helpers  # noqa: F401  (fixes the torch thread count before it is recorded)
@@ -231,8 +309,14 @@ def main() -> int:
         lines += speed_section()
     if args.only in (None, "weight"):
         lines += weight_section()
-    text = "\n".join(lines)
-    (ROOT / "benchmarks" / "RESULTS.md").write_text(text, encoding="utf-8")
+    if args.only in (None, "loop"):
+        lines += loop_section()
+    results = ROOT / "benchmarks" / "RESULTS.md"
+    if args.only and results.exists():
+        text = merge_sections(results.read_text(encoding="utf-8"), lines)
+    else:
+        text = "\n".join(lines)
+    results.write_text(text, encoding="utf-8")
     print(text)
     return 0
 

@@ -216,7 +216,8 @@ class SweepResult:
 def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | range,
                               recipe: str = "article", steps: int | None = None,
                               tied: bool = False, weight_decay: float = 0.0,
-                              lr: float | None = None) -> SweepResult:
+                              lr: float | None = None,
+                              betas: tuple[float, float] = (0.9, 0.999)) -> SweepResult:
     """Train one bias-free linear autoencoder per seed, all at once.
 
     Each seed's model starts from exactly the weights that
@@ -243,6 +244,10 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
         Adam's L2 penalty on the weights.
     lr : float, optional
         Overrides the recipe's learning rate.
+    betas : (float, float)
+        Adam's decay rates (beta1, beta2) for its running averages of the
+        gradient and of its square, each in [0, 1); torch's default
+        (0.9, 0.999) is the article's.
 
     Returns
     -------
@@ -259,6 +264,12 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
     lr = check_positive_float(lr if lr is not None
                               else 0.01 if recipe == "article" else 0.05, "lr")
     weight_decay = check_positive_float(weight_decay, "weight_decay", allow_zero=True)
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    betas = tuple(check_positive_float(b, f"betas[{i}]", allow_zero=True)
+                  for i, b in enumerate(betas))
+    if max(betas) >= 1:
+        raise ValueError(f"betas must each be in [0, 1), got {betas}")
 
     encoders, decoders = [], []
     for seed in seeds:
@@ -279,7 +290,7 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
 
     data = torch.as_tensor(X, dtype=torch.float32)
     full = data.expand(len(seeds), *data.shape)
-    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, betas=betas)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     history = np.empty((len(seeds), steps))
     batch_size = 32 if recipe == "article" else data.shape[0]

@@ -15,10 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lessons
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, nbval_failure, notebook_group
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 import sync
 
@@ -51,8 +53,16 @@ def _kernel_spec(where: Path, python: Path) -> str:
     return "colab-like"
 
 
-@pytest.mark.parametrize("source", sync.lesson_sources(), ids=lambda p: p.stem)
+def _lessons():
+    """Each lesson, in its notebook's xdist group: it runs after that notebook's nbval."""
+    return [pytest.param(s, id=s.stem, marks=pytest.mark.xdist_group(
+        notebook_group(sync.notebook_for(s)))) for s in sync.lesson_sources()]
+
+
+@pytest.mark.parametrize("source", _lessons())
 def test_lesson_runs_alone_and_installs_helpers(source, tmp_path, monkeypatch):
+    if nbval_failure(sync.notebook_for(source)):
+        pytest.skip("the lesson already failed its nbval run, reported above")
     python = _colab_like_python(tmp_path)
     probe = subprocess.run([str(python), "-c", "import helpers"], cwd=tmp_path,
                            capture_output=True)
@@ -75,7 +85,12 @@ def test_lesson_runs_alone_and_installs_helpers(source, tmp_path, monkeypatch):
     monkeypatch.setenv("PIP_NO_BUILD_ISOLATION", "0")
     client = NotebookClient(nb, kernel_name=_kernel_spec(tmp_path, python), timeout=300,
                             resources={"metadata": {"path": str(workdir)}})
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError as error:  # one short report, naming the lesson's line
+        pytest.fail(f"in a Colab-like environment:\n"
+                    f"{lessons.explain(str(error), None, sync.notebook_for(source))}",
+                    pytrace=False)
 
     check = subprocess.run([str(python), "-c", "import helpers, os; print(helpers.__file__)"],
                            cwd=tmp_path, capture_output=True, text=True, check=True)

@@ -1,0 +1,236 @@
+"""A training animation that plays on a static page: matplotlib's ``to_jshtml``, made self-contained.
+
+``FuncAnimation.to_jshtml`` writes every frame into the HTML as a PNG, with a small
+JavaScript player (a slider and play/pause buttons): no server is needed, so it plays
+on the static site and in Colab's output cell alike. Its buttons, however, load their
+icons from a font CDN, its image has no alt text and its element ids are random.
+:func:`to_html` fixes all three, so the page works offline, is accessible, and is the
+same on every run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from unittest import mock
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.animation import Animation, FuncAnimation
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
+
+from ._checks import as_float_array, check_int, check_positive_float
+from .linalg import mixing_matrix
+from .style import CYCLE, PALETTE
+
+_MARKERS = ("o", "s", "^")
+
+#: Inline SVG paths (16 x 16) for the player's buttons, keyed by the Font Awesome
+#: class matplotlib asks for; drawn in the text colour, so they show in dark mode too.
+ICONS: dict[str, str] = {
+    "fa-minus": "M3 7h10v2H3z",
+    "fa-fast-backward": "M2 3h2v10H2zM9 3v10L4 8zM15 3v10l-5-5z",
+    "fa-step-backward": "M3 3h2v10H3zM13 3v10L6 8z",
+    "fa-play fa-flip-horizontal": "M12 3v10L4 8z",
+    "fa-pause": "M4 3h3v10H4zM9 3h3v10H9z",
+    "fa-play": "M4 3v10l8-5z",
+    "fa-step-forward": "M3 3v10l7-5zM11 3h2v10h-2z",
+    "fa-fast-forward": "M1 3v10l5-5zM7 3v10l5-5zM12 3h2v10h-2z",
+    "fa-plus": "M7 3h2v4h4v2H9v4H7V9H3V7h4z",
+}
+
+_BUTTON_STYLE = """<style>
+.animation .anim-buttons button { color: inherit; background: transparent;
+  border: 1px solid currentColor; border-radius: 4px; height: 28px; }
+.animation .anim-buttons button svg { width: 14px; height: 14px; vertical-align: middle; }
+div.animation { display: block; }
+div.animation img { width: 100%; max-width: 720px; height: auto; background: white; }
+</style>"""
+
+
+def _svg(path: str) -> str:
+    return ('<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">'
+            f'<path fill="currentColor" d="{path}"/></svg>')
+
+
+def to_html(animation: Animation, alt: str, name: str = "anim") -> str:
+    """Render an animation with ``to_jshtml`` into self-contained HTML.
+
+    Parameters
+    ----------
+    animation : matplotlib.animation.Animation
+    alt : str
+        Alt text for the frames, for readers who cannot see them.
+    name : str
+        Replaces the random id in the player's element ids (letters, digits, _),
+        so the output is the same on every run; unique on a page.
+
+    Returns
+    -------
+    str
+        HTML with the frames as embedded PNGs, at the figure's dpi (which sets the
+        page's weight); it loads nothing from the network.
+    """
+    if not isinstance(animation, Animation):
+        raise TypeError(f"animation must be a matplotlib Animation, got {type(animation).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a non-empty string")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"name must be letters, digits and '_', got {name!r}")
+    canvas = animation._fig.canvas
+    # Saving draws every frame once for the file; the extra draw_idle() per frame
+    # that Animation.save also makes would only double the time.
+    with mpl.rc_context({"savefig.dpi": "figure", "savefig.bbox": "standard"}), \
+            mock.patch.object(canvas, "draw_idle", lambda *args, **kwargs: None):
+        html = animation.to_jshtml()
+    ids = set(re.findall(r"_anim_img([0-9a-f]+)", html))
+    if len(ids) != 1:  # pragma: no cover - matplotlib's template changed
+        raise RuntimeError("unexpected to_jshtml output: cannot find the player's id")
+    html = html.replace(ids.pop(), name)
+    html = re.sub(r'<link rel="stylesheet"\s+href="https://[^"]*font-awesome[^"]*">', "", html)
+    for icon, path in ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', _svg(path))
+    if "<i class=\"fa" in html or "https://" in html:  # pragma: no cover - template changed
+        raise RuntimeError("unexpected to_jshtml output: an icon or a URL is left")
+    alt_text = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    html = html.replace(f'<img id="_anim_img{name}">',
+                        f'<img id="_anim_img{name}" alt="{alt_text}">')
+    return _BUTTON_STYLE + html
+
+
+def training_animation(steps: np.ndarray, codes: np.ndarray, scores: np.ndarray,
+                       score_std: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+                       loss_steps: np.ndarray, loss: np.ndarray,
+                       floors: dict[str, float], interval: int = 300,
+                       dpi: int = 90) -> FuncAnimation:
+    """The codes of a 2-unit linear autoencoder during training, beside its loss.
+
+    Left, the codes of every sample at each recorded step, one colour and marker per
+    class, with two arrows: where one standard deviation along PCA score 1 and
+    score 2 lands in code space (the rows of the mixing matrix M with
+    codes ~ scores @ M, scaled by ``score_std``). Right, the loss curve drawn up to
+    the step shown, with horizontal lines at the ``floors``.
+
+    Everything that does not move (axes, ticks, labels, legends, the floors) is drawn
+    once into a background image at ``dpi``; each frame then draws only the points,
+    arrows and curve. Render it at the same dpi: :func:`to_html` does.
+
+    Parameters
+    ----------
+    steps : array of shape (F,)
+        The step of each frame.
+    codes : array of shape (F, N, 2)
+        The codes at those steps.
+    scores : array of shape (N, 2)
+        The PCA scores of the same samples.
+    score_std : array of shape (2,)
+        The scores' standard deviations (square roots of the eigenvalues).
+    labels : array of shape (N,)
+        Integer class labels in ``range(len(class_names))``.
+    class_names : sequence of str
+        At most three.
+    loss_steps : array of shape (T,), increasing, >= 1
+    loss : array of shape (T,), > 0
+        The loss after each of ``loss_steps``.
+    floors : dict of str to float
+        Horizontal lines for the loss panel, label -> level (> 0); at most two.
+    interval : int
+        Milliseconds between frames.
+    dpi : int
+        The resolution of the frames.
+
+    Returns
+    -------
+    FuncAnimation
+        Its figure is closed, so that notebooks show only the animation.
+    """
+    steps = as_float_array(steps, "steps", ndim=1)
+    codes = as_float_array(codes, "codes", shape=(steps.size, None, 2))
+    scores = as_float_array(scores, "scores", shape=(codes.shape[1], 2))
+    score_std = as_float_array(score_std, "score_std", shape=(2,))
+    labels = np.asarray(labels)
+    if labels.shape != (codes.shape[1],) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be integers of shape ({codes.shape[1]},)")
+    if not 1 <= len(class_names) <= len(_MARKERS) or labels.min() < 0 \
+            or labels.max() >= len(class_names):
+        raise ValueError(f"class_names must name every label, at most {len(_MARKERS)} classes")
+    loss_steps = as_float_array(loss_steps, "loss_steps", ndim=1)
+    loss = as_float_array(loss, "loss", shape=(loss_steps.size,))
+    if np.any(np.diff(loss_steps) <= 0) or loss_steps[0] < 1 or np.any(loss <= 0):
+        raise ValueError("loss_steps must be increasing and >= 1, and loss > 0 (log axes)")
+    if not isinstance(floors, dict) or len(floors) > 2:
+        raise TypeError("floors must be a dict of at most two label -> level")
+    floors = {str(k): check_positive_float(v, f"floors[{k!r}]") for k, v in floors.items()}
+    interval = check_int(interval, "interval", low=20)
+    dpi = check_int(dpi, "dpi", low=20, high=300)
+
+    fig, (ax_codes, ax_loss) = plt.subplots(1, 2, figsize=(6.4, 2.9), dpi=dpi,
+                                            gridspec_kw={"width_ratios": [1, 1.25]})
+    limit = 1.2 * np.abs(codes[-1]).max()
+    ticks = MaxNLocator(nbins=4, symmetric=True).tick_values(-limit, limit)
+    ticks = ticks[np.abs(ticks) < limit]
+    ax_codes.set(xlim=(-limit, limit), ylim=(-limit, limit), xlabel="code 1", ylabel="code 2",
+                 xticks=ticks, yticks=ticks, aspect="equal")
+    for c, name in enumerate(class_names):   # legend entries only: no data yet
+        ax_codes.plot([], [], _MARKERS[c], ms=3.5, color=PALETTE[CYCLE[c]], label=name)
+    ax_codes.legend(loc="upper left", fontsize=7, handletextpad=0.1, borderaxespad=0.1)
+    title = ax_codes.set_title(f"codes after {int(steps.max())} steps", fontsize=10)
+    ax_loss.plot(loss_steps, loss, color=PALETTE["grey"], lw=1, alpha=0.5)
+    for (label, level), style in zip(floors.items(), ("--", ":")):
+        ax_loss.axhline(level, color=PALETTE["vermillion"], ls=style, lw=1.3)
+        ax_loss.text(loss_steps[0] * 1.2, level * 1.07, label, fontsize=7,
+                     color=PALETTE["vermillion"], va="bottom")
+    ax_loss.set(xscale="log", yscale="log", xlabel="step (log scale)",
+                ylabel="full-data MSE (log scale)", xlim=(loss_steps[0], loss_steps[-1]))
+    for axis, values in ((ax_loss.xaxis, 10.0 ** np.arange(0, 7)),
+                         (ax_loss.yaxis, [0.02, 0.05, 0.1, 0.2, 0.5, 1.0])):
+        low, high = axis.get_view_interval()
+        shown = [v for v in values if low <= v <= high]
+        axis.set_major_locator(FixedLocator(shown))
+        axis.set_ticklabels([f"{v:g}" for v in shown])
+        axis.set_minor_locator(NullLocator())
+    fig.tight_layout()
+
+    # The static layer, drawn once; then only what moves is left on the axes.
+    title.set_text("")                      # it moves: drawn in every frame
+    fig.canvas.draw()
+    background = np.asarray(fig.canvas.buffer_rgba()).copy()
+    ax_codes.get_legend().remove()
+    for ax in (ax_codes, ax_loss):
+        for artist in list(ax.lines) + list(ax.texts):
+            artist.remove()
+        ax.set_axis_off()
+    fig.figimage(background, zorder=-1)
+
+    dots = [ax_codes.plot([], [], _MARKERS[c], ms=3.5, alpha=0.8, color=PALETTE[CYCLE[c]])[0]
+            for c in range(len(class_names))]
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
+    arrows = [ax_codes.plot([], [], "-", lw=2.2, color=PALETTE[colour], path_effects=halo)[0]
+              for colour in ("black", "grey")]
+    tips = [ax_codes.text(0, 0, f"PC{j + 1}", fontsize=8, ha="center", va="center",
+                          path_effects=halo) for j in range(2)]
+    done, = ax_loss.plot([], [], color=PALETTE["blue"], lw=2)
+    here, = ax_loss.plot([], [], "o", ms=5, color=PALETTE["blue"])
+
+    def draw(frame: int) -> list:
+        H = codes[frame]
+        for c, dot in enumerate(dots):
+            dot.set_data(H[labels == c, 0], H[labels == c, 1])
+        M = mixing_matrix(scores, H) if np.abs(H).max() > 0 else np.zeros((2, 2))
+        for j in range(2):
+            tip = score_std[j] * M[j]
+            length = np.linalg.norm(tip)
+            arrows[j].set_data([0, tip[0]], [0, tip[1]])
+            tips[j].set_position(tip * (1 + 0.15 * limit / max(length, 1e-12)))
+            tips[j].set_visible(length > 0.05 * limit)
+        shown = loss_steps <= max(steps[frame], loss_steps[0])
+        done.set_data(loss_steps[shown], loss[shown])
+        here.set_data([loss_steps[shown][-1]], [loss[shown][-1]])
+        title.set_text(f"codes after {int(steps[frame])} steps")
+        return dots + arrows + tips + [done, here, title]
+
+    animation = FuncAnimation(fig, draw, frames=steps.size, interval=interval, repeat=False)
+    plt.close(fig)
+    return animation

@@ -1,0 +1,99 @@
+"""Unit and bad-input tests of helpers.animation: a small training animation rendered to HTML."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.animation import FuncAnimation
+
+from helpers import animation, data, dynamics, linalg
+
+
+@pytest.fixture(scope="module")
+def film_inputs():
+    iris = data.iris()
+    X, y = iris.X, iris.y
+    result = linalg.pca(X)
+    W0, Wt0 = dynamics.small_init(4, 2, [0], scale=0.01)
+    run = dynamics.train(X, W0, Wt0, steps=400, lr=0.1, keep_weights=True)
+    frames = np.array([0, 40, 400])
+    codes = X @ np.swapaxes(run.W[0, frames], 1, 2)
+    scores = X @ result.components[:, :2]
+    floors = {"bound": linalg.eckart_young_bound(result.eigenvalues, 2)}
+    return dict(steps=frames, codes=codes, scores=scores,
+                score_std=np.sqrt(result.eigenvalues[:2]), labels=y,
+                class_names=iris.target_names, loss_steps=run.steps[1:],
+                loss=run.mse[0, 1:], floors=floors)
+
+
+def test_to_html_is_self_contained_accessible_and_deterministic(film_inputs):
+    html = animation.to_html(animation.training_animation(**film_inputs, dpi=40),
+                             alt='Codes "settling" <fast>', name="demo")
+    again = animation.to_html(animation.training_animation(**film_inputs, dpi=40),
+                              alt='Codes "settling" <fast>', name="demo")
+    assert html == again                                    # same bytes on every run
+    assert "https://" not in html and "http://" not in html and "<link" not in html
+    assert html.count("data:image/png;base64,") == 3        # one PNG per frame
+    assert '<img id="_anim_imgdemo" alt="Codes &quot;settling&quot; &lt;fast>">' in html
+    assert "anim_img" in html and not re.search(r"_anim_img[0-9a-f]{32}", html)
+    assert 'title="Play"' in html and 'title="Pause"' in html
+    assert html.count("<svg") == 9 and '<i class="fa' not in html
+    assert not plt.get_fignums()                           # the figure was closed
+
+
+def test_frames_have_the_figure_size_at_the_chosen_dpi(film_inputs):
+    import base64
+    import io
+
+    from PIL import Image
+    html = animation.to_html(animation.training_animation(**film_inputs, dpi=50), alt="x")
+    first = re.search(r"data:image/png;base64,([^\"]*)\"", html).group(1).replace("\\\n", "")
+    image = Image.open(io.BytesIO(base64.b64decode(first)))
+    assert image.size == (320, 144)   # 6.4 x 2.9 inches at 50 dpi (matplotlib rounds down)
+
+
+def test_training_animation_returns_a_closed_funcanimation(film_inputs):
+    film = animation.training_animation(**film_inputs, dpi=30)
+    assert isinstance(film, FuncAnimation)
+    assert not plt.get_fignums()
+    assert "<img" in animation.to_html(film, alt="x")    # renders although closed
+
+
+def test_training_animation_rejects_bad_input(film_inputs):
+    def call(**changes):
+        animation.training_animation(**{**film_inputs, **changes})
+
+    with pytest.raises(ValueError, match="codes must have shape"):
+        call(codes=film_inputs["codes"][:2])
+    with pytest.raises(ValueError, match="scores must have shape"):
+        call(scores=film_inputs["scores"][:10])
+    with pytest.raises(ValueError, match="labels must be integers"):
+        call(labels=film_inputs["labels"].astype(float))
+    with pytest.raises(ValueError, match="class_names must name every label"):
+        call(class_names=["a", "b"])
+    with pytest.raises(ValueError, match="loss > 0"):
+        call(loss=-film_inputs["loss"])
+    with pytest.raises(ValueError, match="loss_steps must be increasing"):
+        call(loss_steps=film_inputs["loss_steps"][::-1].copy())
+    with pytest.raises(TypeError, match="floors must be a dict"):
+        call(floors=[0.1])
+    with pytest.raises(ValueError, match="floors"):
+        call(floors={"zero": 0.0})
+    with pytest.raises(ValueError, match=r"dpi must be in \[20, 300\]"):
+        call(dpi=5)
+    with pytest.raises(ValueError, match="score_std must have shape"):
+        call(score_std=np.ones(3))
+
+
+def test_to_html_rejects_bad_input(film_inputs):
+    film = animation.training_animation(**film_inputs, dpi=30)
+    with pytest.raises(TypeError, match="animation must be a matplotlib Animation"):
+        animation.to_html("not an animation", alt="x")
+    with pytest.raises(ValueError, match="alt must be a non-empty string"):
+        animation.to_html(film, alt="  ")
+    with pytest.raises(ValueError, match="name must be letters"):
+        animation.to_html(film, alt="x", name="bad-name")
+    animation.to_html(film, alt="x")    # rendered once: no warning when it is deleted

@@ -1,0 +1,437 @@
+"""Unit, property and bad-input tests of helpers.components."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import Autoencoder, data, linalg, training
+from helpers import components as comp
+
+FAST = settings(max_examples=20, deadline=None, database=None)
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+X_IRIS = data.iris().X
+EPS64 = np.finfo(float).eps
+
+
+def random_data(seed: int, n: int, N: int = 80) -> np.ndarray:
+    """Centred data in R^n with covariance eigenvalues about 1, 1/4, 1/16, ..."""
+    rng = np.random.default_rng(seed)
+    rotation, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    X = rng.normal(size=(N, n)) * 2.0 ** -np.arange(n) @ rotation.T
+    return X - X.mean(axis=0)
+
+
+def random_mix(seed: int, k: int) -> np.ndarray:
+    """An invertible k x k matrix (strictly diagonally dominant)."""
+    return 2 * k * np.eye(k) + np.random.default_rng(seed).uniform(-1, 1, size=(k, k))
+
+
+# ------------------------------------------------------------ Rayleigh-Ritz
+
+
+@FAST
+@given(seed=seeds, n=st.integers(2, 6), data_=st.data())
+def test_ritz_is_exact_on_the_principal_subspace_in_any_basis(seed, n, data_):
+    k = data_.draw(st.integers(1, n))
+    X = random_data(seed, n)
+    pc = linalg.pca(X)
+    basis = pc.components[:, :k] @ random_mix(seed, k)
+    ritz = comp.ritz_components(basis, X)
+    assert np.allclose(ritz.eigenvalues, pc.eigenvalues[:k], rtol=1e-10)
+    assert np.allclose(ritz.vectors, pc.components[:, :k], atol=1e-8)   # same signs
+
+
+@FAST
+@given(seed=seeds, n=st.integers(3, 6))
+def test_ritz_values_interlace_and_obey_the_second_order_bound(seed, n):
+    X = random_data(seed, n)
+    pc = linalg.pca(X)
+    basis = np.random.default_rng(seed).normal(size=(n, 2))
+    ritz = comp.ritz_components(basis, X)
+    theta = np.radians(comp.subspace_angle(basis, pc.components[:, :2]))
+    err = pc.eigenvalues[:2] - ritz.eigenvalues
+    bound = (pc.eigenvalues[:2] - pc.eigenvalues[-1]) * np.sin(theta) ** 2
+    assert np.all(err >= -1e-12) and np.all(err <= bound + 1e-12)
+    assert np.allclose(np.linalg.norm(ritz.vectors, axis=0), 1)
+
+
+def test_ritz_on_a_stack_equals_one_at_a_time():
+    rng = np.random.default_rng(0)
+    bases = rng.normal(size=(3, 5, 4, 2))
+    stacked = comp.ritz_components(bases, X_IRIS)
+    assert stacked.eigenvalues.shape == (3, 5, 2) and stacked.vectors.shape == (3, 5, 4, 2)
+    one = comp.ritz_components(bases[2, 1], X_IRIS)
+    assert np.allclose(stacked.eigenvalues[2, 1], one.eigenvalues)
+    assert np.allclose(stacked.vectors[2, 1], one.vectors)
+    assert np.all(np.diff(stacked.eigenvalues, axis=-1) <= 0)
+
+
+def test_ritz_centres_the_data():
+    shifted = X_IRIS + 5.0
+    basis = np.eye(4)[:, :2]
+    assert np.allclose(comp.ritz_components(basis, shifted).eigenvalues,
+                       comp.ritz_components(basis, X_IRIS).eigenvalues)
+
+
+def test_ritz_rejects_bad_input():
+    with pytest.raises(ValueError, match="basis"):
+        comp.ritz_components(np.ones((3, 2)), X_IRIS)           # wrong rows
+    with pytest.raises(ValueError, match="basis"):
+        comp.ritz_components(np.ones((4, 2)), X_IRIS)           # rank 1
+    with pytest.raises(ValueError, match="basis"):
+        comp.ritz_components(np.ones((4, 5)), X_IRIS)           # k > n
+    with pytest.raises(ValueError, match="basis"):
+        comp.ritz_components(np.ones(4), X_IRIS)                # 1-D
+    with pytest.raises(ValueError, match="basis"):
+        comp.ritz_components(np.full((4, 2), np.nan), X_IRIS)
+    with pytest.raises(ValueError, match="X"):
+        comp.ritz_components(np.eye(4)[:, :2], X_IRIS[:1])
+    with pytest.raises(TypeError, match="X"):
+        comp.ritz_components(np.eye(4)[:, :2], [["a"] * 4] * 3)
+
+
+# ------------------------------------------------------------ angles
+
+
+@given(t=st.floats(0, np.pi / 2 - 1e-6))
+def test_subspace_angle_matches_principal_angles(t):
+    rng = np.random.default_rng(1)
+    Q, _ = np.linalg.qr(rng.normal(size=(5, 5)))
+    A = Q[:, :2]
+    B = np.c_[Q[:, 0], np.cos(t) * Q[:, 1] + np.sin(t) * Q[:, 2]] @ random_mix(2, 2)
+    expected = np.degrees(linalg.principal_angles(B, A).max())
+    assert comp.subspace_angle(B, A) == pytest.approx(expected, abs=1e-9)
+    assert comp.subspace_angle(B, A) == pytest.approx(np.degrees(t), abs=1e-9)
+
+
+def test_subspace_angle_keeps_small_angles_and_stacks():
+    A = np.eye(4)[:, :2]
+    tiny = np.c_[A[:, 0], A[:, 1] + 1e-12 * np.eye(4)[:, 3]]
+    assert comp.subspace_angle(tiny, A) == pytest.approx(np.degrees(1e-12), rel=1e-6)
+    stack = np.stack([A, tiny, A @ random_mix(0, 2)])
+    assert comp.subspace_angle(stack, A).shape == (3,)
+    assert comp.subspace_angle(stack, A)[2] < 1e-12
+
+
+def test_subspace_angle_rejects_bad_input():
+    A = np.eye(4)[:, :2]
+    with pytest.raises(ValueError, match="columns"):
+        comp.subspace_angle(np.eye(4)[:, :3], A)
+    with pytest.raises(ValueError, match="bases"):
+        comp.subspace_angle(np.eye(5)[:, :2], A)
+    with pytest.raises(ValueError, match="bases"):
+        comp.subspace_angle(np.zeros((4, 2)), A)
+    with pytest.raises(ValueError, match="reference"):
+        comp.subspace_angle(A, np.zeros(4))
+
+
+@given(t=st.floats(-np.pi, np.pi), scale=st.floats(1e-3, 1e3))
+def test_direction_angles_ignore_sign_and_length(t, scale):
+    u = np.array([[1.0], [0.0], [0.0]])
+    v = scale * np.array([[np.cos(t)], [np.sin(t)], [0.0]])
+    expected = np.degrees(np.arccos(abs(np.cos(t))))
+    assert comp.direction_angles(v, u)[0] == pytest.approx(expected, abs=1e-7)
+    assert comp.direction_angles(-v, u)[0] == pytest.approx(expected, abs=1e-7)
+
+
+def test_direction_angles_keep_small_angles_and_stack():
+    u = np.eye(3)[:, :2]
+    v = u + np.array([[0, 0], [0, 0], [1e-13, 0]])
+    assert comp.direction_angles(v, u)[0] == pytest.approx(np.degrees(1e-13), rel=1e-6)
+    assert comp.direction_angles(v, u)[1] == 0
+    assert comp.direction_angles(np.stack([v, -v, 2 * u]), u).shape == (3, 2)
+
+
+def test_direction_angles_reject_bad_input():
+    u = np.eye(3)[:, :2]
+    with pytest.raises(ValueError, match="vectors"):
+        comp.direction_angles(np.eye(3), u)
+    with pytest.raises(ValueError, match="vectors"):
+        comp.direction_angles(np.ones(3), u)
+    with pytest.raises(ValueError, match="nonzero"):
+        comp.direction_angles(np.zeros((3, 2)), u)
+    with pytest.raises(ValueError, match="reference"):
+        comp.direction_angles(u, np.ones(3))
+    with pytest.raises(ValueError, match="vectors"):
+        comp.direction_angles(np.full((3, 2), np.inf), u)
+
+
+# ------------------------------------------------------------ SVD and the L2 penalty
+
+
+def test_svd_components_are_sorted_with_fixed_signs():
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(5, 3))
+    values, vectors = comp.svd_components(A)
+    assert np.allclose(values, np.linalg.svd(A, compute_uv=False))
+    assert np.allclose(vectors.T @ vectors, np.eye(3))
+    assert np.allclose(np.abs(vectors.T @ np.linalg.svd(A)[0][:, :3]), np.eye(3), atol=1e-10)
+    assert np.all(vectors[np.abs(vectors).argmax(axis=0), range(3)] > 0)
+    values2, vectors2 = comp.svd_components(-A)
+    assert np.allclose(values, values2) and np.allclose(vectors, vectors2)
+    stack_values, stack_vectors = comp.svd_components(np.stack([A, 2 * A]))
+    assert np.allclose(stack_values[1], 2 * values)
+    assert np.allclose(stack_vectors[1], vectors)
+
+
+def test_svd_components_reject_bad_input():
+    with pytest.raises(ValueError, match="weight"):
+        comp.svd_components(np.ones((2, 4)))       # an encoder weight, not transposed
+    with pytest.raises(ValueError, match="weight"):
+        comp.svd_components(np.ones(4))
+    with pytest.raises(TypeError, match="weight"):
+        comp.svd_components(np.ones((4, 2), dtype=complex))
+
+
+def test_l2_singular_values_formula_and_threshold():
+    lam = np.array([3.0, 1.0])
+    assert np.allclose(comp.l2_singular_values(lam, 0.1, 4),
+                       np.sqrt([1 - 0.4 / 6, 1 - 0.4 / 2]))
+    # a direction dies at gamma = 2 lambda / n
+    assert comp.l2_singular_values(lam, 0.5, 4)[1] == 0
+    assert comp.l2_singular_values(lam, 0.5 - 1e-9, 4)[1] > 0
+    assert np.all(comp.l2_singular_values(lam, 2.0, 4) == 0)
+    per_unit = comp.l2_singular_values(lam, np.array([0.1, 0.2]), 4)
+    assert np.allclose(per_unit, np.sqrt([1 - 0.4 / 6, 1 - 0.8 / 2]))
+
+
+@given(lam=st.lists(st.floats(0.1, 10), min_size=1, max_size=4),
+       gamma=st.floats(1e-4, 0.02), n=st.integers(1, 8))   # n gamma / 2 < lambda
+def test_eigenvalues_from_l2_weights_invert_the_shrinkage(lam, gamma, n):
+    lam = np.array(lam)
+    s = comp.l2_singular_values(lam, gamma, n)
+    assert np.allclose(comp.eigenvalues_from_l2_weights(s, gamma, n), lam, rtol=1e-8)
+    stacked = comp.eigenvalues_from_l2_weights(np.stack([s, s]), gamma, n)
+    assert stacked.shape == (2, lam.size)
+
+
+def test_l2_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match="eigenvalues"):
+        comp.l2_singular_values(np.array([1.0, 0.0]), 0.1, 4)
+    with pytest.raises(ValueError, match="weight_decay"):
+        comp.l2_singular_values(np.array([1.0, 0.5]), 0.0, 4)
+    with pytest.raises(ValueError, match="weight_decay"):
+        comp.l2_singular_values(np.array([1.0, 0.5]), np.array([0.1, 0.2, 0.3]), 4)
+    with pytest.raises(ValueError, match="n_features"):
+        comp.l2_singular_values(np.array([1.0]), 0.1, 0)
+    with pytest.raises(TypeError, match="n_features"):
+        comp.l2_singular_values(np.array([1.0]), 0.1, 4.0)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        comp.l2_singular_values(1.0, 0.1, 4)
+    with pytest.raises(ValueError, match="singular_values"):
+        comp.eigenvalues_from_l2_weights(np.array([0.5, 1.0]), 0.1, 4)
+    with pytest.raises(ValueError, match="singular_values"):
+        comp.eigenvalues_from_l2_weights(np.array([0.0]), 0.1, 4)
+
+
+# ------------------------------------------------------------ Rayleigh quotients, compare
+
+
+def test_rayleigh_quotients_of_eigenvectors_are_eigenvalues():
+    pc = linalg.pca(X_IRIS)
+    assert np.allclose(comp.rayleigh_quotients(3 * pc.components, X_IRIS), pc.eigenvalues)
+    assert np.allclose(comp.rayleigh_quotients(pc.components, X_IRIS + 1), pc.eigenvalues)
+
+
+def test_rayleigh_quotients_reject_bad_input():
+    with pytest.raises(ValueError, match="vectors"):
+        comp.rayleigh_quotients(np.ones((3, 1)), X_IRIS)
+    with pytest.raises(ValueError, match="nonzero"):
+        comp.rayleigh_quotients(np.zeros((4, 1)), X_IRIS)
+    with pytest.raises(ValueError, match="X"):
+        comp.rayleigh_quotients(np.ones((4, 1)), np.ones(4))
+
+
+def test_compare_measures_angles_and_relative_errors():
+    ref = comp.Components(np.array([2.0, 1.0]), np.eye(3)[:, :2])
+    assert np.all(comp.compare(ref, ref).angles == 0)
+    t = np.radians(3.0)
+    est = comp.Components(np.array([2.2, 0.9]),
+                          np.array([[np.cos(t), 0], [np.sin(t), -1], [0, 0]]))
+    result = comp.compare(est, ref)
+    assert np.allclose(result.angles, [3.0, 0.0])
+    assert np.allclose(result.relative_errors, [0.1, 0.1])
+
+
+def test_compare_rejects_bad_input():
+    ref = comp.Components(np.array([2.0, 1.0]), np.eye(3)[:, :2])
+    with pytest.raises(ValueError, match="reference.eigenvalues"):
+        comp.compare(ref, comp.Components(np.array([2.0, 0.0]), np.eye(3)[:, :2]))
+    with pytest.raises(ValueError, match="reference.eigenvalues"):
+        comp.compare(ref, comp.Components(np.array([2.0]), np.eye(3)[:, :2]))
+    with pytest.raises(ValueError, match="estimate.vectors"):
+        comp.compare(comp.Components(np.array([2.0, 1.0]), np.eye(3)), ref)
+    with pytest.raises(ValueError, match="reference.vectors"):
+        comp.compare(comp.Components(np.array([2.0, 1.0]), np.eye(3)),
+                     comp.Components(np.array([2.0, 1.0]), np.eye(3)))
+
+
+# ------------------------------------------------------------ training
+
+
+def test_initial_weights_are_the_autoencoders():
+    W, W_tilde = comp.initial_weights(4, 2, [0, 7])
+    assert W.shape == (2, 2, 4) and W_tilde.shape == (2, 4, 2)
+    training.seed_everything(7)
+    model = Autoencoder(4, 2, bias=False)
+    assert np.array_equal(W[1], model.W.detach().double().numpy())
+    assert np.array_equal(W_tilde[1], model.W_tilde.detach().double().numpy())
+
+
+def test_initial_weights_reject_bad_seeds():
+    with pytest.raises(ValueError, match="seeds"):
+        comp.initial_weights(4, 2, [])
+    with pytest.raises(ValueError, match="seeds"):
+        comp.initial_weights(4, 2, [-1])
+    with pytest.raises(TypeError, match="seeds"):
+        comp.initial_weights(4, 2, 3)
+    with pytest.raises(TypeError, match="seeds"):
+        comp.initial_weights(4, 2, "01")
+    with pytest.raises(ValueError, match="k"):
+        comp.initial_weights(4, 0, [0])
+
+
+def _torch_step(W, W_tilde, X, penalties, nested, lr):
+    """One gradient step on the same objective, by autograd in float64."""
+    W = torch.tensor(W, requires_grad=True)
+    V = torch.tensor(W_tilde, requires_grad=True)
+    Xt = torch.tensor(X)
+    k = W.shape[0]
+    if nested is None:
+        loss = ((Xt @ W.T @ V.T - Xt) ** 2).mean()
+    else:
+        loss = sum(p * ((Xt @ W.T @ (V * (torch.arange(k) < b)).T - Xt) ** 2).mean()
+                   for b, p in enumerate(nested, 1))
+    g = torch.tensor(np.broadcast_to(penalties, (k,)).copy())
+    loss = loss + 0.5 * (g @ (W ** 2).sum(1) + g @ (V ** 2).sum(0))
+    loss.backward()
+    return (W - lr * W.grad).detach().numpy(), (V - lr * V.grad).detach().numpy()
+
+
+@pytest.mark.parametrize("penalties, nested", [(0.0, None), (0.3, None),
+                                               (np.array([0.1, 0.2, 0.4]), None),
+                                               (0.0, np.array([0.2, 0.3, 0.5])),
+                                               (0.1, np.array([0.5, 0.0, 0.5]))])
+def test_one_step_equals_autograd(penalties, nested):
+    X = random_data(4, 5)
+    run = comp.train_regularized(X, 3, [2], penalties=penalties, nested=nested, steps=1,
+                                 lr=0.1, record_every=1)
+    W0, V0 = comp.initial_weights(5, 3, [2])
+    W1, V1 = _torch_step(W0[0], V0[0], X, penalties, nested, 0.1)
+    assert np.allclose(run.W[0], W1, atol=1e-12) and np.allclose(run.W_tilde[0], V1, atol=1e-12)
+    assert np.array_equal(run.steps, [0, 1])
+    mse0 = np.mean((X - X @ W0[0].T @ V0[0].T) ** 2)
+    assert run.mse[0, 0] == pytest.approx(mse0, rel=1e-12)
+    assert np.array_equal(run.W_history[0, 0], W0[0])
+
+
+def test_records_and_per_run_penalties():
+    run = comp.train_regularized(X_IRIS, 2, [0, 0], penalties=np.array([[0.0, 0.0],
+                                                                       [0.2, 0.2]]),
+                                 steps=25, lr=0.5, record_every=10)
+    assert np.array_equal(run.steps, [0, 10, 20, 25])
+    assert run.W_history.shape == (2, 4, 2, 4) and run.mse.shape == (2, 4)
+    assert np.array_equal(run.W_history[:, -1], run.W)
+    assert np.linalg.norm(run.W[1]) < np.linalg.norm(run.W[0])   # the penalty shrinks
+
+
+def test_uniform_penalty_reaches_kunins_minimum():
+    pc = linalg.pca(X_IRIS)
+    run = comp.train_regularized(X_IRIS, 2, [0], penalties=0.1, steps=1500, lr=0.5)
+    sv, vectors = comp.svd_components(run.W_tilde[0])
+    assert np.allclose(sv, comp.l2_singular_values(pc.eigenvalues[:2], 0.1, 4), atol=1e-10)
+    assert comp.direction_angles(vectors, pc.components[:, :2]).max() < 1e-6
+    assert np.allclose(run.W[0], run.W_tilde[0].T, atol=1e-10)
+
+
+def test_per_unit_penalties_align_the_units():
+    pc = linalg.pca(X_IRIS)
+    run = comp.train_regularized(X_IRIS, 2, [0, 1], penalties=np.array([0.1, 0.2]),
+                                 steps=3000, lr=0.5, record_every=3000)
+    assert comp.direction_angles(run.W_tilde, pc.components[:, :2]).max() < 0.01
+    m = 1 - 4 * np.array([0.1, 0.2]) / (2 * pc.eigenvalues[:2])
+    assert np.allclose(np.sum(run.W_tilde ** 2, axis=1), m, atol=1e-4)
+
+
+def test_train_regularized_rejects_bad_input():
+    with pytest.raises(ValueError, match="k"):
+        comp.train_regularized(X_IRIS, 5, [0])
+    with pytest.raises(ValueError, match="penalties"):
+        comp.train_regularized(X_IRIS, 2, [0], penalties=-0.1)
+    with pytest.raises(ValueError, match="penalties"):
+        comp.train_regularized(X_IRIS, 2, [0], penalties=np.ones(3))
+    with pytest.raises(ValueError, match="nested"):
+        comp.train_regularized(X_IRIS, 2, [0], nested=np.array([0.5, 0.6]))
+    with pytest.raises(ValueError, match="nested"):
+        comp.train_regularized(X_IRIS, 2, [0], nested=np.array([1.0]))
+    with pytest.raises(ValueError, match="steps"):
+        comp.train_regularized(X_IRIS, 2, [0], steps=0)
+    with pytest.raises(ValueError, match="lr"):
+        comp.train_regularized(X_IRIS, 2, [0], lr=0.0)
+    with pytest.raises(ValueError, match="record_every"):
+        comp.train_regularized(X_IRIS, 2, [0], record_every=0)
+    with pytest.raises(ValueError, match="X"):
+        comp.train_regularized(np.full((5, 4), np.nan), 2, [0])
+
+
+# ------------------------------------------------------------ Hebbian rules
+
+
+def test_one_sanger_update_by_hand():
+    X = random_data(0, 3, N=1)                       # a single sample
+    run = comp.generalized_hebbian(X, 2, [5], lr=0.1, epochs=1)
+    W = comp.initial_weights(3, 2, [5])[0][0]
+    x = X[0]
+    y = W @ x
+    expected = W + 0.1 * (np.outer(y, x) - np.tril(np.outer(y, y)) @ W)
+    assert np.allclose(run.W[0], expected)
+    assert np.array_equal(run.history[0, 0], W)
+
+
+def test_oja_is_sanger_with_one_unit():
+    a = comp.oja(X_IRIS, [3], lr=0.01, epochs=2)
+    b = comp.generalized_hebbian(X_IRIS, 1, [3], lr=0.01, epochs=2)
+    assert np.array_equal(a.W, b.W)
+
+
+def test_sanger_finds_the_ordered_components_of_well_separated_data():
+    rng = np.random.default_rng(1)
+    rotation, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    X = rng.normal(size=(400, 4)) * np.sqrt([4.0, 2.0, 1.0, 0.1]) @ rotation.T
+    X -= X.mean(axis=0)
+    pc = linalg.pca(X)
+    run = comp.generalized_hebbian(X, 3, [0, 1], lr=0.01, epochs=40, lr_decay=0.001)
+    angles = comp.direction_angles(run.W.transpose(0, 2, 1), pc.components[:, :3])
+    assert angles.max() < 2
+    assert np.allclose(np.linalg.norm(run.W, axis=2), 1, atol=0.02)
+
+
+def test_rates_per_run_equal_separate_runs_and_divergence_is_flagged():
+    together = comp.generalized_hebbian(X_IRIS, 2, [0, 0, 1], lr=np.array([0.01, 5.0, 0.02]),
+                                        epochs=3)
+    alone = comp.generalized_hebbian(X_IRIS, 2, [1], lr=0.02, epochs=3)
+    assert np.allclose(together.W[2], alone.W[0])
+    assert list(together.diverged) == [False, True, False]
+    assert np.all(np.isnan(together.W[1]))
+    assert together.history.shape == (3, 4, 2, 4)
+
+
+def test_generalized_hebbian_rejects_bad_input():
+    with pytest.raises(ValueError, match="lr"):
+        comp.generalized_hebbian(X_IRIS, 2, [0], lr=0.0)
+    with pytest.raises(ValueError, match="lr"):
+        comp.generalized_hebbian(X_IRIS, 2, [0, 1], lr=np.array([0.1, 0.1, 0.1]))
+    with pytest.raises(ValueError, match="lr_decay"):
+        comp.generalized_hebbian(X_IRIS, 2, [0], lr_decay=-1.0)
+    with pytest.raises(ValueError, match="epochs"):
+        comp.generalized_hebbian(X_IRIS, 2, [0], epochs=0)
+    with pytest.raises(ValueError, match="k"):
+        comp.generalized_hebbian(X_IRIS, 5, [0])
+    with pytest.raises(ValueError, match="seeds"):
+        comp.oja(X_IRIS, [])
+    with pytest.raises(ValueError, match="X"):
+        comp.oja(np.ones(4), [0])

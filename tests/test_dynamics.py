@@ -1,0 +1,242 @@
+"""Unit and bad-input tests of helpers.dynamics (full-batch training on the covariance, Saxe curves)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import data, dynamics, landscape, linalg, training
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X = data.iris().X
+    result = linalg.pca(X)
+    return X, X.T @ X / X.shape[0], result.eigenvalues, result.components
+
+
+# ---------------------------------------------------------------- gradients and loss
+
+def test_covariance_gradients_and_mse_match_autograd(iris):
+    X, C, _, _ = iris
+    rng = np.random.default_rng(0)
+    W, W_tilde = rng.normal(size=(3, 2, 4)), rng.normal(size=(3, 4, 2))
+    gW, gWt = dynamics.covariance_gradients(C, W, W_tilde)
+    mse = dynamics.covariance_mse(C, W, W_tilde)
+    assert gW.shape == (3, 2, 4) and gWt.shape == (3, 4, 2) and mse.shape == (3,)
+    for s in range(3):
+        d = landscape.loss_derivatives(X, W[s], W_tilde[s])
+        assert np.allclose(landscape.flatten(gW[s], gWt[s]), d.gradient, rtol=1e-12, atol=1e-14)
+        assert np.isclose(mse[s], d.mse, rtol=1e-12)
+
+
+def test_covariance_gradients_reject_bad_input(iris):
+    _, C, _, _ = iris
+    W, W_tilde = np.zeros((2, 4)), np.zeros((4, 2))
+    with pytest.raises(ValueError, match="C must be a symmetric"):
+        dynamics.covariance_gradients(C + np.triu(np.ones((4, 4)), 1), W, W_tilde)
+    with pytest.raises(ValueError, match="C must be a symmetric"):
+        dynamics.covariance_gradients(C[:3], W, W_tilde)
+    with pytest.raises(ValueError, match="W must have shape"):
+        dynamics.covariance_gradients(C, np.zeros((2, 3)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="W must have shape"):
+        dynamics.covariance_mse(C, W, np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="finite"):
+        dynamics.covariance_mse(C, W * np.nan, W_tilde)
+
+
+# ---------------------------------------------------------------- train
+
+def test_gradient_descent_takes_exactly_the_gradient_steps(iris):
+    X, C, _, U = iris
+    W0, Wt0 = dynamics.small_init(4, 2, [5], scale=0.3)
+    run = dynamics.train(X, W0, Wt0, steps=3, lr=0.1, keep_weights=True)
+    W, Wt = W0[0], Wt0[0]
+    for step in range(4):
+        assert np.allclose(run.W[0, step], W, atol=1e-15)
+        assert np.allclose(run.W_tilde[0, step], Wt, atol=1e-15)
+        assert np.allclose(run.strengths[0, step], np.diag(U.T @ Wt @ W @ U), atol=1e-15)
+        assert np.isclose(run.mse[0, step], dynamics.covariance_mse(C, W, Wt), rtol=1e-13)
+        gW, gWt = dynamics.covariance_gradients(C, W, Wt)
+        W, Wt = W - 0.1 * gW, Wt - 0.1 * gWt
+    assert np.array_equal(run.steps, np.arange(4))
+    assert np.allclose(run.W_end[0], run.W[0, -1]) and np.allclose(run.W_tilde_end[0], run.W_tilde[0, -1])
+
+
+def test_adam_is_pytorchs_adam(iris):
+    X, C, _, _ = iris
+    W0, Wt0 = dynamics.pytorch_init(4, 3, [1])
+    run = dynamics.train(X, W0, Wt0, steps=25, lr=0.01, method="adam")
+    W = torch.tensor(W0[0], requires_grad=True)
+    Wt = torch.tensor(Wt0[0], requires_grad=True)
+    optimizer = torch.optim.Adam([W, Wt], lr=0.01)
+    Ct = torch.tensor(C)
+    for _ in range(25):
+        optimizer.zero_grad()
+        E = torch.eye(4, dtype=torch.float64) - Wt @ W
+        (torch.trace(E @ Ct @ E.T) / 4).backward()
+        optimizer.step()
+    assert np.allclose(run.W_end[0], W.detach().numpy(), rtol=0, atol=1e-13)
+    assert np.allclose(run.W_tilde_end[0], Wt.detach().numpy(), rtol=0, atol=1e-13)
+
+
+def test_train_runs_many_starts_as_if_one_by_one_and_records_chosen_steps(iris):
+    X, _, _, _ = iris
+    W0, Wt0 = dynamics.small_init(4, 2, [0, 1, 2], scale=0.1)
+    record = np.array([0, 5, 17, 40])
+    together = dynamics.train(X, W0, Wt0, steps=40, lr=0.05, record=record)
+    assert together.strengths.shape == (3, 4, 4) and together.mse.shape == (3, 4)
+    assert together.W is None and together.W_tilde is None
+    for s in range(3):
+        alone = dynamics.train(X, W0[s], Wt0[s], steps=40, lr=0.05, record=record)
+        assert np.allclose(alone.mse[0], together.mse[s], rtol=1e-12)
+        assert np.allclose(alone.W_end[0], together.W_end[s], atol=1e-14)
+    short = dynamics.train(X, W0, Wt0, steps=40, lr=0.05, record=np.array([0, 10]))
+    assert np.allclose(short.W_end, together.W_end)   # trains to the end regardless
+
+
+def test_gradient_descent_from_small_weights_reaches_the_bound(iris):
+    X, _, lam, _ = iris
+    W0, Wt0 = dynamics.small_init(4, 2, [3], scale=0.01)
+    run = dynamics.train(X, W0, Wt0, steps=2000, lr=0.1, record=np.array([0, 2000]))
+    assert abs(run.mse[0, -1] / linalg.eckart_young_bound(lam, 2) - 1) < 1e-6
+    assert np.allclose(run.strengths[0, -1], [1, 1, 0, 0], atol=1e-3)
+
+
+def test_train_rejects_bad_input(iris):
+    X, _, _, _ = iris
+    W0, Wt0 = np.zeros((2, 4)), np.zeros((4, 2))
+    with pytest.raises(ValueError, match="method must be one of"):
+        dynamics.train(X, W0, Wt0, steps=3, lr=0.1, method="sgd")
+    with pytest.raises(ValueError, match="lr must be finite and > 0"):
+        dynamics.train(X, W0, Wt0, steps=3, lr=-0.1)
+    with pytest.raises(ValueError, match=r"steps must be in \[1, inf\]"):
+        dynamics.train(X, W0, Wt0, steps=0, lr=0.1)
+    with pytest.raises(ValueError, match="W0 must have shape"):
+        dynamics.train(X, np.zeros((2, 3)), Wt0, steps=3, lr=0.1)
+    with pytest.raises(ValueError, match="W_tilde0 must have shape"):
+        dynamics.train(X, W0, np.zeros((4, 3)), steps=3, lr=0.1)
+    with pytest.raises(ValueError, match="record must be increasing"):
+        dynamics.train(X, W0, Wt0, steps=3, lr=0.1, record=np.array([0, 4]))
+    with pytest.raises(ValueError, match="record must be increasing"):
+        dynamics.train(X, W0, Wt0, steps=3, lr=0.1, record=np.array([2, 1]))
+    with pytest.raises(TypeError, match="record must be"):
+        dynamics.train(X, W0, Wt0, steps=3, lr=0.1, record=np.array([0.5]))
+    with pytest.raises(TypeError, match="keep_weights must be a bool"):
+        dynamics.train(X, W0, Wt0, steps=3, lr=0.1, keep_weights="yes")
+    with pytest.raises(ValueError, match="finite"):
+        dynamics.train(X, W0 * np.nan, Wt0, steps=3, lr=0.1)
+
+
+# ---------------------------------------------------------------- initial weights
+
+def test_small_init_is_seeded_and_scaled():
+    W, Wt = dynamics.small_init(4, 2, [0, 1], scale=0.01)
+    assert W.shape == (2, 2, 4) and Wt.shape == (2, 4, 2)
+    again = dynamics.small_init(4, 2, [1], scale=0.01)
+    assert np.array_equal(again[0][0], W[1]) and np.array_equal(again[1][0], Wt[1])
+    rng = np.random.default_rng(0)
+    assert np.array_equal(W[0], rng.normal(scale=0.01, size=(2, 4)))
+    with pytest.raises(ValueError, match="scale must be finite and > 0"):
+        dynamics.small_init(4, 2, [0], scale=0.0)
+    with pytest.raises(ValueError, match="seeds must not be empty"):
+        dynamics.small_init(4, 2, [], scale=0.1)
+    with pytest.raises(ValueError, match=r"seeds\[i\]"):
+        dynamics.small_init(4, 2, [-1], scale=0.1)
+
+
+def test_pytorch_init_is_fit_linear_autoencoders_start(iris):
+    X = iris[0]
+    W, Wt = dynamics.pytorch_init(4, 2, [0, 7])
+    assert W.shape == (2, 2, 4) and W.dtype == np.float64
+    model, _ = training.fit_linear_autoencoder(X, 2, seed=7, recipe="adam", steps=1)
+    training.seed_everything(7)
+    from helpers.models import Autoencoder
+    fresh = Autoencoder(4, 2, bias=False)
+    assert np.array_equal(W[1], fresh.W.detach().double().numpy())
+    assert np.array_equal(Wt[1], fresh.W_tilde.detach().double().numpy())
+    with pytest.raises(TypeError, match="n_hidden must be an integer"):
+        dynamics.pytorch_init(4, 2.5, [0])
+    with pytest.raises(ValueError, match="seeds must not be empty"):
+        dynamics.pytorch_init(4, 2, [])
+
+
+# ---------------------------------------------------------------- Saxe's curves
+
+def test_mode_strength_solves_the_logistic_equation():
+    t = np.linspace(0, 40, 4001)
+    s = dynamics.mode_strength(t, 0.9, 1e-4, 4)
+    assert s[0] == pytest.approx(1e-4) and s[-1] == pytest.approx(1, abs=1e-6)
+    derivative = np.gradient(s, t)
+    assert np.allclose(derivative, 4 * 0.9 / 4 * s * (1 - s), atol=2e-4)
+    half = dynamics.half_time(0.9, 1e-4, 4)
+    assert dynamics.mode_strength(np.array([half]), 0.9, 1e-4, 4)[0] == pytest.approx(0.5)
+    assert np.all(np.isfinite(dynamics.mode_strength(np.array([1e6]), 3.0, 1e-9, 4)))
+
+
+def test_half_time_with_steps_tends_to_the_flow():
+    flow = dynamics.half_time(2.0, 1e-3, 4)
+    steps = [dynamics.half_time(2.0, 1e-3, 4, lr=lr) for lr in (0.2, 0.02, 0.002)]
+    assert steps[0] > steps[1] > steps[2] > flow
+    assert steps[2] == pytest.approx(flow, rel=2e-3)
+
+
+def test_half_time_predicts_aligned_balanced_gradient_descent(iris):
+    X, _, lam, U = iris
+    a = np.array([0.01, 0.02])                  # decoupled, balanced, small
+    W0 = a[:, None] * U[:, :2].T
+    Wt0 = U[:, :2] * a
+    assert np.allclose(dynamics.initial_strengths(W0, Wt0, U)[0], a ** 2)
+    run = dynamics.train(X, W0, Wt0, steps=1200, lr=0.01)
+    t = 0.01 * run.steps
+    measured = dynamics.crossing_times(t, run.strengths[0].T, 0.5)
+    for j in range(2):
+        predicted = dynamics.half_time(lam[j], a[j] ** 2, 4, lr=0.01)
+        assert measured[j] == pytest.approx(predicted, rel=2e-3)
+
+
+def test_initial_strengths_use_gram_schmidt_in_eigenvalue_order(iris):
+    _, _, _, U = iris
+    W0 = np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]) @ U.T   # c_1 = c_2 = (1, 0)/2 ...
+    Wt0 = W0.T.copy()
+    s0 = dynamics.initial_strengths(W0, Wt0, U)
+    assert s0.shape == (1, 2)
+    assert s0[0, 0] == pytest.approx(1.0) and s0[0, 1] == pytest.approx(0.0, abs=1e-24)
+    fraction = dynamics.initial_strengths(W0, Wt0, U, relative=True)
+    assert fraction[0, 0] == pytest.approx(1.0) and fraction[0, 1] == pytest.approx(0.0, abs=1e-24)
+    with pytest.raises(TypeError, match="relative must be a bool"):
+        dynamics.initial_strengths(W0, Wt0, U, relative=1)
+    with pytest.raises(ValueError, match="components must be square"):
+        dynamics.initial_strengths(W0, Wt0, U[:, :2])
+
+
+def test_crossing_times_interpolate():
+    times = np.array([0.0, 1.0, 2.0, 3.0])
+    values = np.array([[0.0, 0.2, 0.6, 1.0], [0.7, 0.8, 0.9, 1.0], [0.0, 0.1, 0.1, 0.1]])
+    crossed = dynamics.crossing_times(times, values, 0.5)
+    assert crossed[0] == pytest.approx(1.75) and crossed[1] == 0.0 and np.isnan(crossed[2])
+    assert dynamics.crossing_times(times, values[0], 0.5) == pytest.approx(1.75)
+    with pytest.raises(ValueError, match="times must be increasing"):
+        dynamics.crossing_times(times[::-1], values, 0.5)
+    with pytest.raises(ValueError, match="4 entries along the last axis"):
+        dynamics.crossing_times(times, values[:, :3], 0.5)
+    with pytest.raises(TypeError, match="level must be a finite real number"):
+        dynamics.crossing_times(times, values, "half")
+    with pytest.raises(TypeError, match="level must be a finite real number"):
+        dynamics.crossing_times(times, values, float("nan"))
+
+
+def test_saxe_curves_reject_bad_input():
+    with pytest.raises(ValueError, match="t must be >= 0"):
+        dynamics.mode_strength(np.array([-1.0]), 1.0, 0.1, 4)
+    with pytest.raises(ValueError, match=r"initial must be in \(0, 1\)"):
+        dynamics.mode_strength(np.array([1.0]), 1.0, 1.0, 4)
+    with pytest.raises(ValueError, match="eigenvalue must be finite and > 0"):
+        dynamics.half_time(0.0, 0.1, 4)
+    with pytest.raises(ValueError, match=r"initial must be in \(0, 1\)"):
+        dynamics.half_time(1.0, 2.0, 4)
+    with pytest.raises(ValueError, match="lr must be finite and > 0"):
+        dynamics.half_time(1.0, 0.1, 4, lr=0.0)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        dynamics.half_time(1.0, 0.1, 4.5)
