@@ -32,8 +32,8 @@ from .style import PAGE_WIDTH
 CMAPS = {"pixels": "gray_r", "signed": "RdBu_r"}
 _FRAME = "#BBBBBB"
 _GAP = 0.25          # gap between tiles, as a fraction of a tile's width
-_TITLE = 0.24        # room for a title above a tile, in inches
-_LABEL = 1.05        # room for row labels on the left, in inches
+_TITLE = 0.24        # room for a title of 9 points above a tile, in inches
+_LABEL = 1.05        # room for row labels of 10 points on the left, in inches
 _BAR = 0.95          # room for the colour bar on the right, in inches
 
 
@@ -63,7 +63,8 @@ def _labels(values: Sequence[str] | None, length: int, name: str) -> list[str] |
 def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] = (8, 8),
                ncols: int | None = None, row_labels: Sequence[str] | None = None,
                titles: Sequence[str] | None = None, vmax: float | None = None,
-               colorbar_label: str = "weight", image_size: float = 0.62) -> Figure:
+               colorbar_label: str = "weight", image_size: float = 0.62,
+               fontsize: float = 9) -> Figure:
     """Draw images as a grid of small framed tiles, one image a tile.
 
     Parameters
@@ -91,6 +92,10 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
         For "signed": the colour bar's label.
     image_size : float
         Width of one tile in inches; the figure is at most the page width.
+    fontsize : float
+        Size of the titles and of the colour bar's tick labels, in points; row
+        labels and the colour bar's label are one point larger. A figure wider
+        than the page is shrunk to fit, so larger text keeps it readable.
 
     Returns
     -------
@@ -116,6 +121,7 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
     row_labels = _labels(row_labels, nrows, "row_labels")
     titles = _labels(titles, count, "titles")
     size = check_positive_float(image_size, "image_size")
+    fontsize = check_positive_float(fontsize, "fontsize")
     if kind == "pixels":
         low, high = 0.0, 1.0
     else:
@@ -126,13 +132,13 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
 
     # The mosaic, in pixel units: tiles of width x height with a gap between
     # them and, if there are titles, a band above each row of tiles for them.
-    left = _LABEL if row_labels else 0.05
+    left = _LABEL * (fontsize + 1) / 10 if row_labels else 0.05
     right = _BAR if kind == "signed" else 0.05
     gap = max(1, round(_GAP * width))
     pitch_x = width + gap
     mosaic_w = ncols * pitch_x - gap
     unit = min(size / width, (PAGE_WIDTH - left - right) / mosaic_w)  # inches
-    band = int(np.ceil(_TITLE / unit)) if titles else 0
+    band = int(np.ceil(_TITLE * fontsize / 9 / unit)) if titles else 0
     pitch_y = band + height + gap
     mosaic = np.full((nrows * pitch_y - gap, mosaic_w), np.nan)
     tiles = []                                   # top-left corner of each image
@@ -156,15 +162,15 @@ def image_grid(images: np.ndarray, kind: str = "pixels", shape: tuple[int, int] 
         facecolor="none", edgecolor=_FRAME, linewidth=0.6, clip_on=False))
     for i, (x, y) in enumerate(tiles if titles else []):
         ax.text(x + width / 2 - 0.5, y - 0.8, titles[i], ha="center", va="bottom",
-                fontsize=9)
+                fontsize=fontsize)
     for r, label in enumerate(row_labels or []):
         ax.text(-0.5 - gap, r * pitch_y + band + height / 2 - 0.5, label,
-                ha="right", va="center", fontsize=10)
+                ha="right", va="center", fontsize=fontsize + 1)
     ax.set_axis_off()
     if kind == "signed":
         bar_ax = fig.add_axes(((left + mosaic_w * unit + 0.15) / fig_w, 0.1, 0.12 / fig_w,
                                0.8))
         bar = fig.colorbar(shown, cax=bar_ax)
-        bar.set_label(colorbar_label, fontsize=10)
-        bar.ax.tick_params(labelsize=9)
+        bar.set_label(colorbar_label, fontsize=fontsize + 1)
+        bar.ax.tick_params(labelsize=fontsize)
     return fig

@@ -87,6 +87,20 @@ def test_labels_titles_and_other_shapes():
     assert widths == {4.0} and heights == {3.0}
 
 
+def test_fontsize_sets_the_text_and_makes_room_for_it():
+    args = (np.zeros((2, 64)),)
+    kwargs = dict(kind="signed", row_labels=["a"], titles=["t", "u"], image_size=2.0)
+    small = images.image_grid(*args, **kwargs)
+    large = images.image_grid(*args, **kwargs, fontsize=12)
+    assert [t.get_fontsize() for t in large.axes[0].texts] == [12, 12, 13]
+    assert large.axes[1].yaxis.label.get_fontsize() == 13
+    assert [t.get_fontsize() for t in small.axes[0].texts] == [9, 9, 10]
+    # the band for the titles and the room for the row labels grow with the text
+    assert large.get_size_inches()[1] > small.get_size_inches()[1]
+    assert large.axes[0].get_position().x0 * large.get_size_inches()[0] > (
+        small.axes[0].get_position().x0 * small.get_size_inches()[0])
+
+
 def test_figure_is_at_most_a_page_wide():
     for count in (5, 30):
         fig = images.image_grid(np.zeros((count, 64)), kind="signed",
@@ -113,6 +127,7 @@ def test_figure_is_at_most_a_page_wide():
     (np.zeros((2, 64)), {"kind": "signed", "vmax": 0.0}, ValueError, "vmax"),
     (np.zeros((2, 64)), {"kind": "signed", "vmax": float("inf")}, ValueError, "vmax"),
     (np.zeros((2, 64)), {"image_size": -1.0}, ValueError, "image_size"),
+    (np.zeros((2, 64)), {"fontsize": 0}, ValueError, "fontsize"),
 ])
 def test_bad_input_gets_a_clear_error(bad, kwargs, exc, match):
     with pytest.raises(exc, match=match):
