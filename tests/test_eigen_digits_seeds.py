@@ -18,7 +18,7 @@ run is the test marked ``slow``, deselected by default; run it with
 
     .venv/bin/python -m pytest -m slow tests/test_eigen_digits_seeds.py -s
 
-(four to five minutes on a busy machine; ``-s`` shows the measured spreads).
+(about four minutes of CPU; ``-s`` shows the measured spreads).
 """
 
 from __future__ import annotations
