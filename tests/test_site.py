@@ -248,6 +248,9 @@ def test_page_has_no_error_output_and_its_images_exist(site, edition, page):
     for marker in ("Traceback", "output stderr", "output traceback", "Error in",
                    "Warning:", "UserWarning", "DeprecationWarning"):
         assert marker not in text, f"{page}: the page shows {marker!r}"
+    stray = re.search(r"&lt;[\w.]+(?: object)? at 0x[0-9a-f]+&gt;", text)
+    assert not stray, (f"{page}: a cell prints {stray.group(0)!r}, the value of its last "
+                       "line: end that line with ';' or assign it")
     for image in _parse(path).images:
         src = image.get("src", "")
         if not src.startswith(("http", "data:")):
