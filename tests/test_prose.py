@@ -72,9 +72,9 @@ def test_one_element_arrays_and_tensors_are_their_element():
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(TypeError, match="value must be a real number"):
+    with pytest.raises(TypeError, match=r"^value must be a real number, got str$"):
         round_up("0.9")
-    with pytest.raises(TypeError, match="value must be a real number"):
+    with pytest.raises(TypeError, match=r"^value must be a real number, got bool$"):
         round_down(True)
     with pytest.raises(ValueError, match="value must be finite"):
         round_up(float("nan"))
