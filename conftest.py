@@ -91,7 +91,15 @@ def pytest_configure(config):
 
 @pytest.hookimpl(tryfirst=True)  # before xdist turns the group marks into node ids
 def pytest_collection_modifyitems(session, config, items):
-    """Group each notebook's cells for xdist; run Colab-readiness tests after nbval."""
+    """Group each notebook's cells for xdist; run Colab-readiness tests after nbval.
+
+    Tests marked ``slow`` are deselected unless the ``-m`` expression names them
+    (``pytest -m slow``)."""
+    if "slow" not in (config.getoption("markexpr", "") or ""):
+        slow = [i for i in items if i.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [i for i in items if not i.get_closest_marker("slow")]
     for item in items:
         if IPyNbCell is not None and isinstance(item, IPyNbCell):
             item.add_marker(pytest.mark.xdist_group(notebook_group(_path(item))))

@@ -3,9 +3,9 @@
 ``FuncAnimation.to_jshtml`` writes every frame into the HTML as a PNG, with a small
 JavaScript player (a slider and play/pause buttons): no server is needed, so it plays
 on the static site and in Colab's output cell alike. Its buttons, however, load their
-icons from a font CDN, its image has no alt text and its element ids are random.
-:func:`to_html` fixes all three, so the page works offline, is accessible, and is the
-same on every run; it also writes the frames with a small colour palette, which
+icons from a font CDN, its image has no alt text, its slider no accessible name, and
+its element ids are random. :func:`to_html` fixes all four, so the page works
+offline, is accessible, and is the same on every run; it also writes the frames with a small colour palette, which
 makes them about three times lighter, and quicker to write, at no visible cost (the
 frames are flat plots).
 """
@@ -47,6 +47,10 @@ ICONS: dict[str, str] = {
     "fa-fast-forward": "M1 3v10l5-5zM7 3v10l5-5zM12 3h2v10h-2z",
     "fa-plus": "M7 3h2v4h4v2H9v4H7V9H3V7h4z",
 }
+
+#: The slider's accessible name (the buttons have theirs, ``aria-label`` = ``title``).
+#: The book's Sphinx extension book/_ext/player.py translates it with the others.
+SLIDER_LABEL = "Animation frame"
 
 _BUTTON_STYLE = """<style>
 .animation .anim-buttons button { color: inherit; background: transparent;
@@ -135,6 +139,10 @@ def to_html(animation: Animation, alt: str, name: str = "anim", colors: int | No
     alt_text = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     html = html.replace(f'<img id="_anim_img{name}">',
                         f'<img id="_anim_img{name}" alt="{alt_text}">')
+    slider = f'<input id="_anim_slider{name}" type="range"'
+    if html.count(slider) != 1:  # pragma: no cover - template changed
+        raise RuntimeError("unexpected to_jshtml output: cannot find the player's slider")
+    html = html.replace(slider, f'{slider} aria-label="{SLIDER_LABEL}"')
     return _BUTTON_STYLE + html
 
 

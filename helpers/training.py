@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -34,6 +34,11 @@ class TrainResult:
     loss_history: np.ndarray  #: shape (epochs or steps,): full-data MSE after each
     final_mse: float          #: full-data MSE at the end
     elapsed: np.ndarray       #: shape (epochs or steps,): seconds since the start, after each
+    #: optimizer iterations in all: Adam's updates; for L-BFGS the inner iterations of
+    #: its steps (up to 20 a step), counted by torch (0 if not recorded)
+    iterations: int = 0
+    #: evaluations of the loss and its gradient (L-BFGS's line search adds some)
+    evaluations: int = 0
 
 
 def seed_everything(seed: int) -> None:
@@ -216,7 +221,8 @@ def train_minibatch(model: nn.Module, X: np.ndarray, epochs: int = ARTICLE_EPOCH
         history[epoch] = _mse(model, X, target)
         _check_finite_loss(history[epoch], f"epoch {epoch + 1}", lr)
         elapsed[epoch] = time.perf_counter() - start_time
-    return TrainResult(history, float(history[-1]), elapsed)
+    updates = epochs * -(-X.shape[0] // batch_size)
+    return TrainResult(history, float(history[-1]), elapsed, updates, updates)
 
 
 def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
@@ -283,7 +289,11 @@ def train_full_batch(model: nn.Module, X: np.ndarray, steps: int = 500,
         history[step] = _mse(model, X, target)
         _check_finite_loss(history[step], f"step {step + 1}", lr)
         elapsed[step] = time.perf_counter() - start_time
-    return TrainResult(history, float(history[-1]), elapsed)
+    if method == "adam":
+        return TrainResult(history, float(history[-1]), elapsed, steps, steps)
+    state = optimizer.state[params[0]]                 # torch's own counters
+    return TrainResult(history, float(history[-1]), elapsed,
+                       int(state["n_iter"]), int(state["func_evals"]))
 
 
 def fit_linear_autoencoder(X: np.ndarray, n_hidden: int, seed: int = 0,
@@ -347,6 +357,9 @@ class SweepResult:
     W_tilde: np.ndarray       #: decoder weights, shape (S, n, m)
     loss_history: np.ndarray  #: full-data MSE after each epoch or step, shape (S, T)
     final_mse: np.ndarray     #: shape (S,)
+    #: the same models after fewer epochs or steps, for each count asked for with
+    #: ``keep``: exactly what a sweep with ``steps`` equal to that count returns
+    kept: dict[int, SweepResult] = field(default_factory=dict)
 
 
 def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | range,
@@ -354,7 +367,8 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
                               tied: bool = False, weight_decay: float = 0.0,
                               lr: float | None = None,
                               betas: tuple[float, float] = (0.9, 0.999),
-                              target: np.ndarray | None = None) -> SweepResult:
+                              target: np.ndarray | None = None,
+                              keep: list[int] | tuple[int, ...] = ()) -> SweepResult:
     """Train one bias-free linear autoencoder per seed, all at once.
 
     Each seed's model starts from exactly the weights that
@@ -387,6 +401,12 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
         (0.9, 0.999) is the article's.
     target : array of shape (N, n), optional
         What the models should output for X; by default X itself.
+    keep : sequence of int
+        Epoch or step counts, each in [1, steps], after which to keep the
+        weights as well: ``result.kept[t]`` is then the sweep as it stood after
+        t of them, the same as a sweep with ``steps=t`` (training is
+        deterministic and the first t epochs or steps do not depend on how many
+        follow), without training it twice.
 
     Returns
     -------
@@ -421,6 +441,9 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
                   for i, b in enumerate(betas))
     if max(betas) >= 1:
         raise ValueError(f"betas must each be in [0, 1), got {betas}")
+    if not isinstance(keep, (list, tuple, range)):
+        raise TypeError(f"keep must be a sequence of int, got {type(keep).__name__}")
+    keep = {check_int(t, "keep[i]", low=1, high=steps) for t in keep}
 
     encoders, decoders = [], []
     for seed in seeds:
@@ -441,31 +464,57 @@ def sweep_linear_autoencoders(X: np.ndarray, n_hidden: int, seeds: list[int] | r
 
     data = torch.as_tensor(X, dtype=torch.float32)
     goal = torch.as_tensor(target, dtype=torch.float32)
-    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, betas=betas)
+    # foreach=False: what torch picks on CPU anyway, without re-deciding every step
+    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, betas=betas,
+                                 foreach=False)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     history = np.empty((len(seeds), steps))
-    batch_size = ARTICLE_BATCH_SIZE if article else data.shape[0]
-    for step in range(steps):
-        if article:
-            order = torch.stack([torch.randperm(data.shape[0], generator=g)
-                                 for g in generators])          # (S, N)
-        for start in range(0, data.shape[0], batch_size):
-            if article:
-                rows = order[:, start:start + batch_size]
-                batch, wanted = data[rows], goal[rows]
-            else:
-                batch, wanted = data, goal                      # (N, n), broadcast over S
-            optimizer.zero_grad()
-            per_seed_mse(batch, wanted).sum().backward()
-            optimizer.step()
-        with torch.no_grad():
-            history[:, step] = per_seed_mse(data, goal).numpy()
-        bad = np.flatnonzero(~np.isfinite(history[:, step]))
+    snapshots = {}                                              # t -> (W, W~)
+
+    def check(done: int) -> None:                               # history[:, done - 1]
+        bad = np.flatnonzero(~np.isfinite(history[:, done - 1]))
         if bad.size:
             raise TrainingDivergedError(
                 f"training diverged: the full-data MSE of seeds {[seeds[i] for i in bad]} "
                 f"is not finite after {'epoch' if article else 'step'} "
-                f"{step + 1}; lower lr (got {lr:g})")
+                f"{done}; lower lr (got {lr:g})")
+
+    for step in range(steps):
+        if article:
+            order = torch.stack([torch.randperm(data.shape[0], generator=g)
+                                 for g in generators])          # (S, N)
+            for start in range(0, data.shape[0], ARTICLE_BATCH_SIZE):
+                rows = order[:, start:start + ARTICLE_BATCH_SIZE]
+                for p in params:                                # zero_grad(), cheaper
+                    p.grad = None
+                per_seed_mse(data[rows], goal[rows]).sum().backward()
+                optimizer.step()
+            with torch.no_grad():
+                history[:, step] = per_seed_mse(data, goal).numpy()
+            check(step + 1)
+        else:
+            # full batch: the loss this step computes is the full-data loss after
+            # the previous step (the same arithmetic), so record it instead of
+            # computing it twice
+            for p in params:
+                p.grad = None
+            loss = per_seed_mse(data, goal)                     # (N, n), broadcast over S
+            if step:
+                history[:, step - 1] = loss.detach().numpy()
+                check(step)
+            loss.sum().backward()
+            optimizer.step()
+        if step + 1 in keep:                    # histories are complete at the end
+            snapshots[step + 1] = (W.detach().numpy().copy(),
+                                   decoder().detach().numpy().copy())
+    if not article:
+        with torch.no_grad():
+            history[:, -1] = per_seed_mse(data, goal).numpy()
+        check(steps)
+    kept = {t: SweepResult(np.array(seeds), W_t, W_tilde_t, history[:, :t].copy(),
+                           history[:, t - 1].copy())
+            for t, (W_t, W_tilde_t) in sorted(snapshots.items())}
     W_out = W.detach().numpy().copy()
     W_tilde_out = decoder().detach().numpy().copy()
-    return SweepResult(np.array(seeds), W_out, W_tilde_out, history, history[:, -1].copy())
+    return SweepResult(np.array(seeds), W_out, W_tilde_out, history, history[:, -1].copy(),
+                       kept)

@@ -102,6 +102,8 @@ def japanese_config(root: dict, strings: dict) -> dict:
         # myst-nb's toggle of a hide-input cell
         "nb_code_prompt_show": strings["code_prompt_show"],
         "nb_code_prompt_hide": strings["code_prompt_hide"],
+        # the training animation's controls (book/_ext/animation_player.py)
+        "animation_player_labels": strings["player"],
         # the .md download of lesson_downloads.py: lessons_src/ja/NN_name.md
         "lesson_downloads_sources": os.path.relpath(ROOT / "lessons_src" / "ja", SOURCE),
         "lesson_downloads_prefix": "",

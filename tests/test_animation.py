@@ -40,6 +40,10 @@ def test_to_html_is_self_contained_accessible_and_deterministic(film_inputs):
     assert '<img id="_anim_imgdemo" alt="Codes &quot;settling&quot; &lt;fast>">' in html
     assert "anim_img" in html and not re.search(r"_anim_img[0-9a-f]{32}", html)
     assert 'title="Play"' in html and 'title="Pause"' in html
+    # every control has an accessible name: the slider ours, the buttons matplotlib's
+    assert '<input id="_anim_sliderdemo" type="range" aria-label="Animation frame"' in html
+    buttons = re.findall(r"<button [^>]*>", html)
+    assert len(buttons) == 9 and all(re.search(r'aria-label="[^"]+"', b) for b in buttons)
     assert html.count("<svg") == 9 and '<i class="fa' not in html
     assert not plt.get_fignums()                           # the figure was closed
 

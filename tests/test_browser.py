@@ -140,13 +140,14 @@ A11Y_ALLOWED: dict[str, str] = {}
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-def _axe_violations(page, mode: str) -> list[str]:
+def _axe_violations(page, mode: str, context: str | None = None) -> list[str]:
+    """axe-core's violations on the page, or only in the elements matching `context`."""
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"resultTypes": ["violations"]}
     if mode == "dark":
         options["runOnly"] = {"type": "rule", "values": COLOUR_RULES}
-    results = Axe().run(page, options=options).response
+    results = Axe().run(page, context=context, options=options).response
     return [f"{v['id']} ({v['impact']}): {len(v['nodes'])} element(s), first "
             f"{v['nodes'][0]['target']}: {v['help']}"
             for v in results["violations"]

@@ -61,6 +61,29 @@ def test_ritz_values_interlace_and_obey_the_second_order_bound(seed, n):
     assert np.allclose(np.linalg.norm(ritz.vectors, axis=0), 1)
 
 
+@FAST
+@given(seed=seeds, n=st.integers(3, 7), data_=st.data())
+def test_ritz_values_obey_the_second_order_bound_for_any_k(seed, n, data_):
+    """0 <= lambda_j - theta_j <= (lambda_j - lambda_n) sin^2 theta, j = 1..k (lesson 8):
+    theta is the largest principal angle to the top-k principal subspace, below 90 deg."""
+    k = data_.draw(st.integers(1, n - 1))
+    tilt = data_.draw(st.floats(1e-4, 1.0))
+    X = random_data(seed, n)
+    pc = linalg.pca(X)
+    rng = np.random.default_rng(seed)
+    basis = pc.components[:, :k] @ random_mix(seed, k) + tilt * rng.normal(size=(n, k))
+    ritz = comp.ritz_components(basis, X)
+    theta = np.radians(comp.subspace_angle(basis, pc.components[:, :k]))
+    lam = pc.eigenvalues
+    err = lam[:k] - ritz.eigenvalues
+    rounding = 8 * n * EPS64 * lam[0]
+    assert theta < np.pi / 2
+    assert np.all(err >= -rounding)                                 # Cauchy interlacing
+    assert np.all(err <= (lam[:k] - lam[-1]) * np.sin(theta) ** 2 + rounding)
+    assert np.all(ritz.eigenvalues >= lam[n - k:] - rounding)       # interlacing, below
+    assert np.allclose(ritz.eigenvalues, linalg.recover_eigenvalues(basis, X), rtol=1e-12)
+
+
 def test_ritz_on_a_stack_equals_one_at_a_time():
     rng = np.random.default_rng(0)
     bases = rng.normal(size=(3, 5, 4, 2))
@@ -171,7 +194,9 @@ def test_subspace_angle_rejects_bad_input():
 def test_direction_angles_ignore_sign_and_length(t, scale):
     u = np.array([[1.0], [0.0], [0.0]])
     v = scale * np.array([[np.cos(t)], [np.sin(t)], [0.0]])
-    expected = np.degrees(np.arccos(abs(np.cos(t))))
+    # the angle to the first axis, ignoring sign (atan2 keeps tiny angles exact,
+    # arccos(|cos t|) would round t = 1e-8 to 0)
+    expected = np.degrees(np.arctan2(abs(np.sin(t)), abs(np.cos(t))))
     assert comp.direction_angles(v, u)[0] == pytest.approx(expected, abs=1e-7)
     assert comp.direction_angles(-v, u)[0] == pytest.approx(expected, abs=1e-7)
 

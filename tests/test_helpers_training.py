@@ -93,14 +93,16 @@ def adam_calls(monkeypatch):
     """Record the settings of every Adam optimizer training builds.
 
     Betas equal to torch's default (the article's) are left out: the checks hold
-    whether a function passes them explicitly or not.
+    whether a function passes them explicitly or not; so is ``foreach``, which
+    only chooses torch's implementation, not the arithmetic.
     """
     calls = []
 
     class RecordingAdam(torch.optim.Adam):
         def __init__(self, params, **kwargs):
             calls.append({k: v for k, v in kwargs.items()
-                          if not (k == "betas" and tuple(v) == (0.9, 0.999))})
+                          if not (k == "betas" and tuple(v) == (0.9, 0.999))
+                          and k != "foreach"})
             super().__init__(params, **kwargs)
 
     monkeypatch.setattr(torch.optim, "Adam", RecordingAdam)
@@ -175,6 +177,31 @@ def test_lbfgs_reaches_the_bound():
     _, result = training.fit_linear_autoencoder(X, 2, seed=0, recipe="lbfgs")
     assert result.final_mse / BOUND == pytest.approx(1, abs=1e-4)
     assert result.loss_history.shape == (50,)
+
+
+def test_iterations_and_evaluations_are_counted():
+    # Adam: one update and one evaluation a step (or a mini-batch)
+    _, adam = training.fit_linear_autoencoder(X, 2, seed=0, recipe="adam", steps=7)
+    assert adam.iterations == adam.evaluations == 7
+    _, article = training.fit_linear_autoencoder(X, 2, seed=0, steps=3)
+    assert article.iterations == article.evaluations == 3 * 5     # 150 = 4 * 32 + 22
+    # L-BFGS: torch's counters, up to 20 inner iterations a step, and at least
+    # one evaluation an iteration (the line search adds more)
+    _, lbfgs = training.fit_linear_autoencoder(X, 2, seed=0, recipe="lbfgs", steps=3)
+    assert 3 < lbfgs.iterations <= 3 * 20
+    assert lbfgs.evaluations >= lbfgs.iterations
+
+
+@pytest.mark.parametrize("recipe, steps, kept", [("article", 6, 3), ("adam", 9, 4)])
+def test_sweep_keeps_the_weights_of_a_shorter_sweep(recipe, steps, kept):
+    longer = training.sweep_linear_autoencoders(X, 2, [0, 5], recipe=recipe, steps=steps,
+                                                keep=[kept, steps])
+    shorter = training.sweep_linear_autoencoders(X, 2, [0, 5], recipe=recipe, steps=kept)
+    snap = longer.kept[kept]
+    for field in ("seeds", "W", "W_tilde", "loss_history", "final_mse"):
+        assert np.array_equal(getattr(snap, field), getattr(shorter, field)), field
+    assert np.array_equal(longer.kept[steps].W, longer.W)
+    assert shorter.kept == {}
 
 
 def test_sweep_equals_one_run_per_seed():
@@ -656,6 +683,12 @@ def test_lr_zero_is_refused(call):
     (lambda: training.fit_linear_autoencoder(X, 2, bias="no"), TypeError, r"^bias must"),
     (lambda: training.fit_linear_autoencoder(X, 2, tied=1), TypeError, r"^tied must"),
     (lambda: training.sweep_linear_autoencoders(X, 2, [0], tied="False"), TypeError, r"^tied must"),
+    # keep: epoch or step counts in [1, steps]
+    (lambda: training.sweep_linear_autoencoders(X, 2, [0], steps=5, keep=[6]), ValueError,
+     r"^keep\[i\] must be in \[1, 5\]"),
+    (lambda: training.sweep_linear_autoencoders(X, 2, [0], steps=5, keep=[0]), ValueError,
+     r"^keep\[i\] must"),
+    (lambda: training.sweep_linear_autoencoders(X, 2, [0], keep=3), TypeError, r"^keep must"),
 ])
 def test_bad_arguments_are_named(call, exc, match):
     with pytest.raises(exc, match=match):

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from helpers import data, linalg
-from helpers.rounding import FLOAT32_EPS, forward_rounding_bound, mse_rounding_bound
+from helpers.rounding import FLOAT32_EPS, forward_rounding_bound, gamma_n, mse_rounding_bound
 from helpers.training import fit_linear_autoencoder, full_mse, sweep_linear_autoencoders
 
 FIT_RANGES = [range(8), range(100, 108)]     # three L-BFGS fits a seed
@@ -27,6 +27,13 @@ X = data.iris().X  # all 150 flowers, standardized: the article's setting
 U = linalg.pca(X).components
 LAM = linalg.pca(X).eigenvalues
 SIGMA, COPIES = 0.5, 10
+N_IN = X.shape[1]           # n, the number of features
+
+
+def _exact_mse_max(mse32: float, tol: float, size: int) -> float:
+    """The lesson's exact_mse_max: the float32 residuals are within the rounding
+    bound (whose mean square is tol) of the exact ones."""
+    return 2 * mse32 / (1 - gamma_n(size + 1)) + 2 * tol
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -59,6 +66,7 @@ def _one_seed(seed: int) -> dict:
     for m in (2, 4, 8):
         model, fit = fit_linear_autoencoder(X_train, m, seed=seed, recipe="lbfgs",
                                             bias=True, steps=10)
+        iterations = fit.iterations
         W, W_tilde = _numpy(model.W), _numpy(model.W_tilde)
         offset = W_tilde @ _numpy(model.encoder.bias) + _numpy(model.b_tilde)
         noisy_out = _reconstruct(model, X_noisy)
@@ -73,7 +81,8 @@ def _one_seed(seed: int) -> dict:
                   "tol_test": np.mean(_rounding(model, X_test) ** 2),
                   "d_noisy": np.linalg.norm(_rounding(model, X_noisy)),
                   "d_clean": np.linalg.norm(_rounding(model, X_clean)),
-                  "norm_noisy": np.linalg.norm(X_noisy)}
+                  "norm_noisy": np.linalg.norm(X_noisy),
+                  "iterations": iterations, "size": X_train.size}
         if m == 2:
             exact = X_train @ (W_tilde @ W).T + offset
             out[m]["slack"] = mse_rounding_bound(X_train, exact, _rounding(model, X_train))
@@ -100,11 +109,14 @@ def _split(values: np.ndarray) -> list[np.ndarray]:
 @pytest.fixture(scope="module")
 def sweeps() -> dict:
     """The article's recipe and the four one-change variants, all sweep seeds."""
-    changes = {"article": {}, "full batch": dict(recipe="adam", lr=0.01, steps=1000),
-               "lr 0.05": dict(lr=0.05), "400 epochs": dict(steps=400),
-               "beta2 0.9": dict(betas=(0.9, 0.9))}
-    return {name: sweep_linear_autoencoders(X, 4, ALL_SWEEP_SEEDS, **change)
+    changes = {"full batch": dict(recipe="adam", lr=0.01, steps=1000),
+               "lr 0.05": dict(lr=0.05), "400 epochs": dict(steps=400, keep=[200]),
+               "beta2 0.9": dict(betas=(0.9, 0.9)),
+               "both": dict(recipe="adam", lr=0.01, steps=1000, betas=(0.9, 0.9))}
+    runs = {name: sweep_linear_autoencoders(X, 4, ALL_SWEEP_SEEDS, **change)
             for name, change in changes.items()}
+    runs["article"] = runs["400 epochs"].kept[200]   # as the lesson does
+    return runs
 
 
 @pytest.fixture(scope="module", params=[0, 1], ids=["seeds0-19", "seeds100-139"])
@@ -130,9 +142,13 @@ def test_complete_and_overcomplete_learn_the_identity(runs, m):
         # of the output (measured at most 0.15 of it on both ranges)
         assert r["train"] <= r["tol_train"], (m, r["train"] / r["tol_train"])
         assert r["test"] <= r["tol_test"], (m, r["test"] / r["tol_test"])
-        # ... and so the conditions of eq-identity-conditions hold to float32
-        assert r["gap_I"] <= np.sqrt(4 * r["tol_train"] / lam_min), (m, r["gap_I"])
-        assert r["offset"] <= np.sqrt(4 * r["tol_train"]), (m, r["offset"])
+        # ... and so the conditions of eq-identity-conditions hold to float32:
+        # the exact MSE is at least (lam_min |Delta|_F^2 + |offset|^2) / n
+        top = _exact_mse_max(r["train"], r["tol_train"], r["size"])
+        assert r["gap_I"] <= np.sqrt(N_IN * top / lam_min), (m, r["gap_I"])
+        assert r["offset"] <= np.sqrt(N_IN * top), (m, r["offset"])
+        # the lesson's "ten L-BFGS steps" are more iterations than that
+        assert r["iterations"] > 10
 
 
 @pytest.mark.parametrize("m", [4, 8])
@@ -172,11 +188,13 @@ def test_article_recipe_lags_along_the_smallest_direction(article):
     assert np.all(np.abs(e[visible]).argmax(axis=1) == 3), e[visible]
     # measured: |e_1|, |e_2|, |e_3| <= 0.002 on every seed of both ranges
     assert np.abs(e[:, :3]).max() < 0.01
-    # "would look converged": the loss is flat over the last 50 epochs to within
-    # 1 % of its start (measured 0.35 % and 0.45 %) and below 1 % of it
+    # "on a linear axis ... would look flat": the last 50 epochs move by less
+    # than 1 % of the start (measured 0.35 % and 0.45 %)
     history = history[lagging]
     assert np.all(np.ptp(history[:, -50:], axis=1) < 0.01 * history[:, 0])
-    assert np.all(history[:, -1] < 0.01 * history[:, 0])
+    # "still falling": lower than 50 epochs before on every lagging seed
+    # (measured by factors of 1.13 to 41, and 1.39 to 45)
+    assert np.all(history[:, -1] < history[:, -51])
 
 
 def test_loss_splits_along_principal_directions(article):
@@ -209,16 +227,29 @@ def test_one_change_at_a_time(sweeps, i):
     short, e_short = gaps("beta2 0.9")
     assert np.all(short < 0.1), short.max()
     # what the short memory leaves is spread over all directions, not a lag
-    # along u_4: largest |e_j| 0.0064 / 0.0048
-    assert np.abs(e_short).max() < 0.02
-    assert np.abs(e_short).max(axis=0).argmax() != 3
+    # along u_4: largest |e_j| 0.0064 / 0.0048; every direction's largest at
+    # least a quarter of the overall largest (measured 0.47 / 0.56)
+    largest = np.abs(e_short).max(axis=0)
+    assert largest.max() < 0.02 and largest.min() > 0.25 * largest.max()
+    # ... and more than the article's recipe leaves on u_1 to u_3 (0.002 / 0.001)
+    _, e_article = gaps("article")
+    assert largest[:3].max() > np.abs(e_article[:, :3]).max()
+    # full batches with beta2 0.9: smaller (0.0029 / 0.0034), not gone: the
+    # loss rises on 51 % of the last 100 steps on both ranges
+    _, e_both = gaps("both")
+    assert np.abs(e_both).max() < largest.max()
+    history = _split(sweeps["both"].loss_history)[i]
+    assert np.mean(np.diff(history[:, -100:], axis=1) > 0) > 0.25
 
 
 def test_lbfgs_finishes_the_worst_lagging_seeds(article):
     seeds, _, _, _, Delta, _ = article
     gap = np.linalg.norm(Delta, axis=(1, 2))
     for seed in np.asarray(seeds)[np.argsort(gap)[-3:]]:   # the three worst
-        model, _ = fit_linear_autoencoder(X, 4, seed=int(seed), recipe="lbfgs", steps=10)
+        model, fit = fit_linear_autoencoder(X, 4, seed=int(seed), recipe="lbfgs", steps=10)
         W, W_tilde = _numpy(model.W), _numpy(model.W_tilde)
         tol = np.mean((forward_rounding_bound(X, W, W_tilde) + FLOAT32_EPS / 2 * np.abs(X)) ** 2)
-        assert np.linalg.norm(W_tilde @ W - np.eye(4)) <= np.sqrt(4 * tol / LAM[-1]), seed
+        assert fit.final_mse <= tol, seed                      # the premise
+        top = _exact_mse_max(fit.final_mse, tol, X.size)
+        assert np.linalg.norm(W_tilde @ W - np.eye(4)) <= np.sqrt(N_IN * top / LAM[-1]), seed
+        assert fit.iterations < 1000, seed

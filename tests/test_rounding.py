@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 import helpers
-from helpers.rounding import (FLOAT32_EPS, forward_rounding_bound, gamma,
-                              mse_rounding_bound)
+from helpers.rounding import (ACTIVATION_ROUNDING, FLOAT32_EPS, forward_rounding_bound,
+                              gamma_n, mse_rounding_bound)
 
 
 def _model_and_data(seed: int, activation: str, n: int = 6, m: int = 3, N: int = 40):
@@ -30,12 +30,30 @@ def _exact(X, W, W_tilde, b, b_tilde, activation):
     return h @ W_tilde.T + b_tilde
 
 
-def test_float32_eps_and_gamma():
+def test_float32_eps_and_gamma_n():
     assert FLOAT32_EPS == 2.0 ** -23
-    assert gamma(0) == 0
+    assert gamma_n(0) == 0
     u = FLOAT32_EPS / 2
-    assert gamma(10) == pytest.approx(10 * u / (1 - 10 * u), rel=1e-15)
-    assert gamma(10, eps=np.finfo(float).eps) < gamma(10) / 1e8
+    assert gamma_n(10) == pytest.approx(10 * u / (1 - 10 * u), rel=1e-15)
+    assert gamma_n(10, eps=np.finfo(float).eps) < gamma_n(10) / 1e8
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_activation_rounding_assumption_holds_for_torch(activation):
+    # the one assumption of forward_rounding_bound: torch's float32 tanh and
+    # sigmoid within ACTIVATION_ROUNDING units u of the exact value at their
+    # float32 input (measured at most 1.0 u and 2.4 u), on normal outputs
+    u = FLOAT32_EPS / 2
+    gen = torch.Generator().manual_seed(0)
+    z = torch.cat([torch.linspace(-80, 80, 400_001),
+                   3 * torch.randn(400_000, generator=gen),
+                   1e-3 * torch.randn(100_000, generator=gen)])
+    f = getattr(torch, activation)
+    exact = f(z.double())
+    normal = exact.abs() > np.finfo(np.float32).tiny
+    rel = ((f(z).double() - exact).abs() / exact.abs())[normal]
+    assert rel.max().item() <= ACTIVATION_ROUNDING[activation] * u
+    assert ACTIVATION_ROUNDING["identity"] == ACTIVATION_ROUNDING["relu"] == 0
 
 
 @pytest.mark.parametrize("activation", ["identity", "tanh", "sigmoid", "relu"])
@@ -74,10 +92,10 @@ def test_mse_bound_holds_for_nn_mseloss():
 
 
 @pytest.mark.parametrize("call, error, pattern", [
-    (lambda: gamma(-1), ValueError, "k"),
-    (lambda: gamma(2.0), TypeError, "k must be an integer"),
-    (lambda: gamma(3, eps=0.0), ValueError, "eps"),
-    (lambda: gamma(2 ** 25), ValueError, "below 1"),
+    (lambda: gamma_n(-1), ValueError, "k"),
+    (lambda: gamma_n(2.0), TypeError, "k must be an integer"),
+    (lambda: gamma_n(3, eps=0.0), ValueError, "eps"),
+    (lambda: gamma_n(2 ** 25), ValueError, "below 1"),
     (lambda: forward_rounding_bound(np.ones((3, 4)), np.ones((2, 5)), np.ones((5, 2))),
      ValueError, "X must have 5 columns"),
     (lambda: forward_rounding_bound(np.ones((3, 4)), np.ones((2, 4)), np.ones((2, 4))),
