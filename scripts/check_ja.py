@@ -14,6 +14,7 @@ _toc.yml); this module adds:
   options, glue names, figure names, equation labels, targets and exercises
   (scripts/parity.py compares them), reported at the Japanese lesson's line;
 - `punctuation`: 、 and 。, never ， and ．;
+- `english-left`: no line of prose, caption, alt text or code comment left in English;
 - `untranslated`: every entry of lessons_src/ja/untranslated.txt names a lesson.
 """
 
@@ -198,3 +199,57 @@ def punctuation(lesson: Lesson, book: check.Book):
             if wrong in line:
                 yield Problem(lesson.name, number, f"{wrong} in a Japanese lesson: write "
                               f"{right} (lessons_src/ja/STYLE.md)", key=wrong)
+
+
+# --------------------------------------------------------------------------- english left
+
+_JAPANESE = re.compile(rf"[{KANJI}{KANA}]")
+#: five or more English words in a row: a sentence or a phrase left untranslated
+_ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){4,}")
+#: what a Japanese sentence may quote in English: math, code, roles, links, glue
+_QUOTED = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\{[\w:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*\]\([^)]*\)"
+                     r"|<[^>]*>|https?://\S+")
+
+
+def _english(text: str) -> bool:
+    """A line with no Japanese character and a run of English words outside quotes."""
+    return not _JAPANESE.search(text) and bool(_ENGLISH_RUN.search(_QUOTED.sub(" ", text)))
+
+
+@rule("english-left", "a Japanese lesson leaves no English sentence untranslated: prose, "
+      "captions, alt text and code comments")
+def english_left(lesson: Lesson, book: check.Book):
+    if check.edition_of(lesson) != EDITION:
+        return
+    def fix(text: str) -> str:
+        text = text.strip()
+        quote = text if len(text) <= 40 else text[:37] + "..."
+        return f"'{quote}': translate it (lessons_src/ja/STYLE.md)"
+    for cell in lesson.cells:
+        if cell.kind == "markdown":
+            in_math = False
+            for offset, text in enumerate(cell.source.split("\n"), start=1):
+                stripped = text.strip()
+                if stripped.startswith("$$"):
+                    in_math = stripped.count("$$") == 1 and not in_math
+                    continue
+                if in_math or stripped.startswith(("(", ":", "```", "<!--")):
+                    continue                  # math, targets, directive options, comments
+                if _english(stripped):
+                    yield Problem(lesson.name, cell.line_of(offset),
+                                  f"this line reads as English, {fix(stripped)}",
+                                  key=stripped[:40])
+            continue
+        for offset, text in enumerate(cell.meta_lines):
+            value = text.split(":", 1)[1] if re.match(r"^\s*(caption|alt)\s*:", text) else text
+            if not re.match(r"^\s*[\w-]+\s*:", text) or value is not text:
+                if _english(value.strip()):
+                    yield Problem(lesson.name, cell.meta_start + offset,
+                                  f"this caption or alt text reads as English, {fix(value)}",
+                                  key=value.strip()[:40])
+        for offset, text in enumerate(cell.source.split("\n"), start=1):
+            if "#" in text and _english(text.split("#", 1)[1]):
+                yield Problem(lesson.name, cell.line_of(offset),
+                              f"this code comment reads as English, "
+                              f"{fix(text.split('#', 1)[1])}",
+                              key=text.strip()[:40])

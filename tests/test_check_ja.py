@@ -374,3 +374,24 @@ def test_test_lesson_runs_no_seed_tests_for_a_twin():
     assert testlesson.seed_tests(japanese) == []
     assert testlesson.seed_tests(english) == sorted((ROOT / "tests").glob("test_basic_form*.py"))
     assert check.resolve(["ja/01"]) == [japanese]
+
+
+def test_english_left_in_a_japanese_lesson_is_reported_where_it_is(twins):
+    root, write = twins
+    figure = _figure("Three curves fall to the floor of the loss.", "三つの曲線。")
+    english = GOOD.replace("## Summary", _figure("A curve.", "Three curves.") + "## Summary")
+    text = (JA_GOOD.replace("## まとめ", figure + "## まとめ")
+            .replace("終わり", "終わり\nThe loss falls to the floor of the bound.\n"
+                     "恒等写像 (identity map) と $x = y$、`model.train(data, lr)` です。"))
+    _, ja = write("01_good.md", en=english, ja=text)
+    problems, _ = _run(root, ja, rule="english-left")
+    found = {p.line: p.message for p in problems}
+    assert sorted(found) == sorted([_line(ja, "The loss falls"), _line(ja, "Three curves fall")])
+    assert ("'The loss falls to the floor of the bo...': translate it"
+            in found[_line(ja, "The loss falls")])
+    assert "caption or alt text" in found[_line(ja, "Three curves fall")]
+    comment = "\n```{code-cell} ipython3\nx = 1  # the value of the first weight\n```\n"
+    _, ja = write("01_good.md", ja=JA_GOOD.replace("## まとめ", comment + "\n## まとめ"))
+    problems, _ = _run(root, ja, rule="english-left")
+    assert [p.line for p in problems] == [_line(ja, "the value of the first")]
+    assert "code comment" in problems[0].message
