@@ -430,7 +430,8 @@ def _torch_step(W, W_tilde, X, penalties, nested, lr):
                                                (np.array([0.1, 0.2, 0.4]), None),
                                                (0.0, np.array([0.2, 0.3, 0.5])),
                                                (0.1, np.array([0.5, 0.0, 0.5])),
-                                               (0.0, np.array([0.6, 0.4, 0.0]))])
+                                               (0.0, np.array([0.6, 0.4, 0.0])),
+                                               (0.0, np.array([1.0, 0.0, 0.0]))])
 def test_one_step_equals_autograd(penalties, nested):
     X = random_data(4, 5)
     run = comp.train_regularized(X, 3, [2], penalties=penalties, nested=nested, steps=1,
@@ -639,3 +640,20 @@ def test_generalized_hebbian_rejects_bad_input():
         comp.oja(X_IRIS, [])
     with pytest.raises(ValueError, match=r"^X must be a 2-D array"):
         comp.oja(np.ones(4), [0])
+
+
+def test_direction_angles_against_a_longer_reference_and_their_errors():
+    """The reference's length does not matter either; each check names its argument."""
+    u = np.array([[2.0], [0.0], [0.0]])                        # length 2
+    v = np.array([[1.0], [1.0], [0.0]])
+    assert comp.direction_angles(v, u)[0] == pytest.approx(45.0, abs=1e-12)
+    with pytest.raises(ValueError, match=r"^vectors must be finite"):
+        comp.direction_angles(np.full((3, 1), np.nan), u)
+    with pytest.raises(ValueError, match=r"^reference must be finite"):
+        comp.direction_angles(v, np.full((3, 1), np.nan))
+    with pytest.raises(ValueError, match=r"^vectors must have shape \(\.\.\., 3, 1\), got \(2, 1\)$"):
+        comp.direction_angles(np.ones((2, 1)), u)
+    with pytest.raises(ValueError, match=r"^vectors and reference must have nonzero columns$"):
+        comp.direction_angles(v, np.zeros((3, 1)))
+    with pytest.raises(ValueError, match=r"^vectors and reference must have nonzero columns$"):
+        comp.direction_angles(np.zeros((3, 1)), u)

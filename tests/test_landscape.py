@@ -299,7 +299,9 @@ def test_gradient_rounding_bound_is_gamma_q_times_the_absolute_sums():
     q = N + 2 * n + m + 3
     u = landscape.UNIT_ROUNDOFF
     expected = q * u / (1 - q * u) * np.sqrt(np.sum(d_W ** 2) + np.sum(d_W_tilde ** 2))
-    assert landscape.gradient_rounding_bound(X, W, W_tilde) == pytest.approx(expected, rel=1e-15)
+    # abs=0: pytest.approx's default absolute tolerance (1e-12) exceeds the bound itself
+    assert landscape.gradient_rounding_bound(X, W, W_tilde) == pytest.approx(expected, rel=1e-14,
+                                                                              abs=0)
 
 
 def test_eigenvector_error_bound_is_nearly_reached_by_a_turned_eigenvector(iris,
@@ -375,7 +377,7 @@ def test_weight_error_bound_adds_up_its_documented_parts(iris):
                 + m * u / (1 - m * u) * (np.linalg.norm(np.abs(G) @ np.abs(U_I.T))
                                          + np.linalg.norm(np.abs(U_I) @ np.abs(G_inv))))
     bound = landscape.weight_error_bound(X, lam, U, kept, G, n_hidden=m)
-    assert bound == pytest.approx(expected * (1 + 16 * u), rel=1e-14)
+    assert bound == pytest.approx(expected * (1 + 16 * u), rel=1e-14, abs=0)   # both < 1e-12
 
 
 def test_rounding_bounds_reject_bad_input(iris):
