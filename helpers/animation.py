@@ -228,6 +228,14 @@ def training_animation(steps: np.ndarray, codes: np.ndarray, scores: np.ndarray,
         raise TypeError(f"loss_label must be a string, got {type(loss_label).__name__}")
     times = scale * loss_steps              # the loss panel's x axis
 
+    def caption(step: float) -> str:
+        now = f"step {int(step)}" if lr is None else f"t = {scale * step:.3g} (step {int(step)})"
+        return f"codes at {now}"
+
+    # Layout and style (sizes, limits, ticks, colours, legends, the static background):
+    # appearance, checked by eye and by tests/test_animation_browser.py, so `make mutation`
+    # leaves it alone. What each frame shows (draw, below) is unit-tested.
+    # pragma: no mutate start
     fig, (ax_codes, ax_loss) = plt.subplots(1, 2, figsize=(6.4, 2.9), dpi=dpi,
                                             gridspec_kw={"width_ratios": [1, 1.25]})
     limit = 1.2 * np.abs(codes[-1]).max()
@@ -244,10 +252,6 @@ def training_animation(steps: np.ndarray, codes: np.ndarray, scores: np.ndarray,
                   for colour in colours]
     ax_codes.legend(arrow_keys, [f"{text}, 1 s.d." for text in score_labels],
                     loc="lower right", fontsize=7, handlelength=1.6, borderaxespad=0.1)
-    def caption(step: float) -> str:
-        now = f"step {int(step)}" if lr is None else f"t = {scale * step:.3g} (step {int(step)})"
-        return f"codes at {now}"
-
     title = ax_codes.set_title(caption(steps.max()), fontsize=10)   # room for it
     ax_loss.plot(times, loss, color=PALETTE["grey"], lw=1, alpha=0.5)
     for (label, level), style in zip(floors.items(), ("--", ":")):
@@ -289,6 +293,7 @@ def training_animation(steps: np.ndarray, codes: np.ndarray, scores: np.ndarray,
         ax_codes.add_patch(arrow)
     done, = ax_loss.plot([], [], color=PALETTE["blue"], lw=2)
     here, = ax_loss.plot([], [], "o", ms=5, color=PALETTE["blue"])
+    # pragma: no mutate end
 
     def draw(frame: int) -> list:
         H = codes[frame]

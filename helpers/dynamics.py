@@ -72,6 +72,12 @@ def covariance_gradients(C: np.ndarray, W: np.ndarray, W_tilde: np.ndarray
     dL/dW : array of shape (..., m, n)
     dL/dW~ : array of shape (..., n, m)
     """
+    return _gradients(*_checked(C, W, W_tilde))
+
+
+def _checked(C: np.ndarray, W: np.ndarray, W_tilde: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """C, W and W~ as float arrays, or an error naming the first that is wrong."""
     C = as_float_array(C, "C", ndim=2)
     n = C.shape[0]
     if C.shape != (n, n) or not np.allclose(C, C.T):
@@ -81,7 +87,7 @@ def covariance_gradients(C: np.ndarray, W: np.ndarray, W_tilde: np.ndarray
     if W.ndim < 2 or W.shape[-1] != n or W_tilde.shape != W.shape[:-2] + (n, W.shape[-2]):
         raise ValueError(f"W must have shape (..., m, {n}) and W_tilde (..., {n}, m), "
                          f"got {W.shape} and {W_tilde.shape}")
-    return _gradients(C, W, W_tilde)
+    return C, W, W_tilde
 
 
 def _gradients(C: np.ndarray, W: np.ndarray, W_tilde: np.ndarray
@@ -104,10 +110,9 @@ def covariance_mse(C: np.ndarray, W: np.ndarray, W_tilde: np.ndarray) -> np.ndar
     -------
     array of shape (...)
     """
-    C = as_float_array(C, "C", ndim=2)
-    covariance_gradients(C, W, W_tilde)          # checks the shapes
+    C, W, W_tilde = _checked(C, W, W_tilde)
     n = C.shape[0]
-    E = np.eye(n) - np.asarray(W_tilde, dtype=float) @ np.asarray(W, dtype=float)
+    E = np.eye(n) - W_tilde @ W
     return np.einsum("...ij,jk,...ik->...", E, C, E) / n
 
 

@@ -18,7 +18,8 @@ from ._checks import check_int
 def _significant(value: Any, digits: Any) -> tuple[float, float]:
     """The value as a float and the power of ten of its last kept digit."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        if not (hasattr(value, "item") and getattr(value, "size", 0) == 1):
+        # a one-element NumPy array or torch tensor (as glue accepts): its element
+        if not (hasattr(value, "item") and hasattr(value, "shape") and math.prod(value.shape) == 1):
             raise TypeError(f"value must be a real number, got {type(value).__name__}")
         value = value.item()
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -40,7 +41,7 @@ def round_up(value: Any, digits: int = 2) -> float:
     Parameters
     ----------
     value : float
-        A finite real number (a NumPy scalar is fine).
+        A finite real number (a NumPy scalar, or a one-element array or tensor, is fine).
     digits : int
         Significant digits to keep, 1 to 15.
 
@@ -61,7 +62,7 @@ def round_down(value: Any, digits: int = 2) -> float:
     Parameters
     ----------
     value : float
-        A finite real number (a NumPy scalar is fine).
+        A finite real number (a NumPy scalar, or a one-element array or tensor, is fine).
     digits : int
         Significant digits to keep, 1 to 15.
 

@@ -143,3 +143,62 @@ def test_to_html_rejects_bad_input(film_inputs):
     with pytest.raises(ValueError, match=r"colors must be in \[2, 256\]"):
         animation.to_html(film, alt="x", colors=1)
     animation.to_html(film, alt="x")    # rendered once: no warning when it is deleted
+
+
+@pytest.mark.parametrize("changes, exc, match", [
+    ({"steps": np.ones((3, 1))}, ValueError, r"^steps must be a 1-D array"),
+    ({"steps": np.array([0.0, np.nan, 400.0])}, ValueError, r"^steps must be finite"),
+    ({"labels": np.zeros(150)}, ValueError, r"^labels must be integers of shape \(150,\)$"),
+    ({"class_names": ["a", "b", "c", "d"]}, ValueError,
+     r"^class_names must name every label, at most 3 classes$"),
+    ({"loss_steps": np.ones((3, 1))}, ValueError, r"^loss_steps must be a 1-D array"),
+    ({"loss_steps": np.array([1.0, np.nan])}, ValueError, r"^loss_steps must be finite"),
+    ({"loss": np.ones(3)}, ValueError, r"^loss must have shape \(400\), got \(3,\)$"),
+    ({"loss_steps": np.array([1.0, 2.0, 2.0]), "loss": np.ones(3)}, ValueError,
+     r"^loss_steps must be increasing and >= 1, and loss > 0 \(log axes\)$"),
+    ({"loss_steps": np.array([0.0, 1.0, 2.0]), "loss": np.ones(3)}, ValueError,
+     r"^loss_steps must be increasing"),
+    ({"loss_steps": np.array([1.0, 2.0]), "loss": np.array([1.0, 0.0])}, ValueError,
+     r"^loss_steps must be increasing"),
+    ({"floors": {"a": 1.0, "b": 2.0, "c": 3.0}}, TypeError,
+     r"^floors must be a dict of at most two label -> level$"),
+    ({"floors": {"zero": 0.0}}, ValueError, r"^floors\['zero'\] must be finite and > 0"),
+    ({"interval": 19}, ValueError, r"^interval must be in \[20, inf\]"),
+    ({"score_labels": ("u1",)}, TypeError, r"^score_labels must be a pair of strings$"),
+    ({"loss_label": None}, TypeError, r"^loss_label must be a string, got NoneType$"),
+])
+def test_training_animation_checks_name_their_argument_from_the_start(film_inputs, changes,
+                                                                       exc, match):
+    with pytest.raises(exc, match=match):
+        animation.training_animation(**{**film_inputs, **changes})
+
+
+def test_training_animation_defaults_and_smallest_interval(film_inputs):
+    """300 ms a frame at 120 dpi, the loss called MSE, the loss axis in steps without lr;
+    two floors and an interval of 20 ms are accepted."""
+    def loss_line(film):                 # the loss drawn up to the last frame
+        film._func(len(film_inputs["steps"]) - 1)
+        return film._fig.axes[1].lines[0]
+
+    film = animation.training_animation(**film_inputs)
+    assert film._interval == 300 and film._fig.dpi == 120
+    assert film._fig.axes[1].get_ylabel() == "MSE (log scale)"
+    np.testing.assert_array_equal(loss_line(film).get_xdata(), film_inputs["loss_steps"])
+    animation.to_html(film, alt="x")    # rendered: no warning when it is deleted
+    film = animation.training_animation(**{**film_inputs, "interval": 20, "lr": 0.1,
+                                           "floors": {"a": 1.0, "b": 2.0}, "dpi": 30})
+    assert film._interval == 20
+    np.testing.assert_allclose(loss_line(film).get_xdata(), 0.1 * film_inputs["loss_steps"])
+    animation.to_html(film, alt="x")
+
+
+def test_to_html_default_name_capitals_and_every_ampersand(film_inputs):
+    film = animation.training_animation(**film_inputs, dpi=30)
+    html = animation.to_html(film, alt="codes & loss, A&B")
+    assert '<img id="_anim_imganim" alt="codes &amp; loss, A&amp;B">' in html  # the default
+    html = animation.to_html(film, alt="x", name="Demo_2")
+    assert '<img id="_anim_imgDemo_2" alt="x">' in html
+    with pytest.raises(TypeError, match=r"^animation must be a matplotlib Animation, got str$"):
+        animation.to_html("not an animation", alt="x")
+    with pytest.raises(ValueError, match=r"^alt must be a non-empty string$"):
+        animation.to_html(film, alt="  ")

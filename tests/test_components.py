@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -93,27 +95,50 @@ def test_ritz_on_a_stack_equals_one_at_a_time():
     assert np.all(np.diff(stacked.eigenvalues, axis=-1) <= 0)
 
 
-def test_ritz_centres_the_data():
-    shifted = X_IRIS + 5.0
+def test_ritz_centres_each_feature():
+    shifted = X_IRIS + np.array([5.0, -3.0, 1.0, 2.0])     # a different mean per feature
     basis = np.eye(4)[:, :2]
     assert np.allclose(comp.ritz_components(basis, shifted).eigenvalues,
                        comp.ritz_components(basis, X_IRIS).eigenvalues)
 
 
+def test_ritz_needs_two_samples_only():
+    X = np.array([[1.0, 0.0], [-1.0, 0.0]])                 # variance 1 along e_1 (1/N)
+    ritz = comp.ritz_components(np.array([[1.0], [1.0]]), X)
+    assert np.allclose(ritz.eigenvalues, [0.5])             # along (1, 1) / sqrt(2)
+    assert np.allclose(ritz.vectors[:, 0], [2 ** -0.5, 2 ** -0.5])
+
+
+def test_rank_test_is_relative_to_each_bases_own_scale():
+    basis = np.eye(4)[:, :2]
+    tiny = comp.ritz_components(1e-11 * basis, X_IRIS)      # small but independent columns
+    assert np.allclose(tiny.eigenvalues, comp.ritz_components(basis, X_IRIS).eigenvalues)
+    stack = comp.ritz_components(np.stack([1e-11 * basis, basis, 1e6 * basis]), X_IRIS)
+    assert np.allclose(stack.eigenvalues[0], stack.eigenvalues[2])
+    nearly_dependent = np.c_[basis[:, 0], basis[:, 0] + 1e-12 * basis[:, 1]]
+    for scale in (1e-6, 1.0, 1e6):                          # refused at every scale
+        with pytest.raises(ValueError, match=r"^basis must have linearly independent columns"):
+            comp.ritz_components(scale * nearly_dependent, X_IRIS)
+
+
 def test_ritz_rejects_bad_input():
-    with pytest.raises(ValueError, match="basis"):
+    with pytest.raises(ValueError, match=r"^basis must have shape \(\.\.\., 4, k\) with k <= 4, "
+                                         r"got \(3, 2\)$"):
         comp.ritz_components(np.ones((3, 2)), X_IRIS)           # wrong rows
-    with pytest.raises(ValueError, match="basis"):
+    with pytest.raises(ValueError, match=r"^basis must have linearly independent columns "
+                                         r"\(full column rank\)$"):
         comp.ritz_components(np.ones((4, 2)), X_IRIS)           # rank 1
-    with pytest.raises(ValueError, match="basis"):
-        comp.ritz_components(np.ones((4, 5)), X_IRIS)           # k > n
-    with pytest.raises(ValueError, match="basis"):
+    with pytest.raises(ValueError, match=r"^basis must have shape .* got \(4, 5\)$"):
+        comp.ritz_components(np.eye(4, 5) + np.eye(4, 5, 1), X_IRIS)   # k > n, full rank
+    with pytest.raises(ValueError, match=r"^basis must have shape .* got \(4,\)$"):
         comp.ritz_components(np.ones(4), X_IRIS)                # 1-D
-    with pytest.raises(ValueError, match="basis"):
+    with pytest.raises(ValueError, match=r"^basis must be finite"):
         comp.ritz_components(np.full((4, 2), np.nan), X_IRIS)
-    with pytest.raises(ValueError, match="X"):
+    with pytest.raises(ValueError, match=r"^X must have at least 2 rows, got 1$"):
         comp.ritz_components(np.eye(4)[:, :2], X_IRIS[:1])
-    with pytest.raises(TypeError, match="X"):
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array, got shape \(150,\)$"):
+        comp.ritz_components(np.eye(4)[:, :2], X_IRIS[:, 0])
+    with pytest.raises(TypeError, match=r"^X must hold numbers"):
         comp.ritz_components(np.eye(4)[:, :2], [["a"] * 4] * 3)
 
 
@@ -140,16 +165,29 @@ def test_subspace_angle_keeps_small_angles_and_stacks():
     assert comp.subspace_angle(stack, A)[2] < 1e-12
 
 
+def test_subspace_angle_is_the_largest_of_several_angles():
+    E = np.eye(6)
+    degrees = np.array([10.0, 30.0, 20.0])
+    t = np.radians(degrees)
+    A = E[:, :3]
+    B = np.cos(t) * E[:, :3] + np.sin(t) * E[:, 3:]         # column i turned by t_i
+    assert comp.subspace_angle(B, A) == pytest.approx(30.0, abs=1e-12)
+    assert comp.subspace_angle(B @ random_mix(1, 3), A) == pytest.approx(30.0, abs=1e-9)
+
+
 def test_subspace_angle_rejects_bad_input():
     A = np.eye(4)[:, :2]
-    with pytest.raises(ValueError, match="columns"):
+    with pytest.raises(ValueError, match=r"^bases must have 2 columns like reference, "
+                                         r"got shape \(4, 3\)$"):
         comp.subspace_angle(np.eye(4)[:, :3], A)
-    with pytest.raises(ValueError, match="bases"):
+    with pytest.raises(ValueError, match=r"^bases must have shape \(\.\.\., 4, k\)"):
         comp.subspace_angle(np.eye(5)[:, :2], A)
-    with pytest.raises(ValueError, match="bases"):
+    with pytest.raises(ValueError, match=r"^bases must have linearly independent columns"):
         comp.subspace_angle(np.zeros((4, 2)), A)
-    with pytest.raises(ValueError, match="reference"):
+    with pytest.raises(ValueError, match=r"^reference must be a 2-D array"):
         comp.subspace_angle(A, np.zeros(4))
+    with pytest.raises(ValueError, match=r"^reference must have linearly independent columns"):
+        comp.subspace_angle(A, np.ones((4, 2)))
 
 
 @given(t=st.floats(-np.pi, np.pi), scale=st.floats(1e-3, 1e3))
@@ -203,12 +241,22 @@ def test_svd_components_are_sorted_with_fixed_signs():
     assert np.allclose(stack_vectors[1], vectors)
 
 
+def test_svd_components_take_a_square_weight():
+    values, vectors = comp.svd_components(np.diag([1.0, 3.0, 2.0]))   # k = n is allowed
+    assert np.allclose(values, [3.0, 2.0, 1.0])
+    assert np.allclose(vectors, np.eye(3)[:, [1, 2, 0]])
+
+
 def test_svd_components_reject_bad_input():
-    with pytest.raises(ValueError, match="weight"):
+    message = (r"^weight must have shape \(\.\.\., n, k\) with k <= n, got {} "
+               r"\(pass an encoder weight W transposed\)$")
+    with pytest.raises(ValueError, match=message.format(r"\(2, 4\)")):
         comp.svd_components(np.ones((2, 4)))       # an encoder weight, not transposed
-    with pytest.raises(ValueError, match="weight"):
+    with pytest.raises(ValueError, match=message.format(r"\(3, 2, 4\)")):
+        comp.svd_components(np.ones((3, 2, 4)))    # a stack of encoder weights
+    with pytest.raises(ValueError, match=message.format(r"\(4,\)")):
         comp.svd_components(np.ones(4))
-    with pytest.raises(TypeError, match="weight"):
+    with pytest.raises(TypeError, match=r"^weight must be real"):
         comp.svd_components(np.ones((4, 2), dtype=complex))
 
 
@@ -222,6 +270,9 @@ def test_l2_singular_values_formula_and_threshold():
     assert np.all(comp.l2_singular_values(lam, 2.0, 4) == 0)
     per_unit = comp.l2_singular_values(lam, np.array([0.1, 0.2]), 4)
     assert np.allclose(per_unit, np.sqrt([1 - 0.4 / 6, 1 - 0.8 / 2]))
+    stacked = comp.l2_singular_values(np.stack([lam, 2 * lam]), np.array([0.1, 0.2]), 4)
+    assert np.allclose(stacked[0], per_unit)                # one penalty per unit, each row
+    assert np.allclose(stacked[1], np.sqrt([1 - 0.4 / 12, 1 - 0.8 / 4]))
 
 
 @given(lam=st.lists(st.floats(0.1, 10), min_size=1, max_size=4),
@@ -235,22 +286,35 @@ def test_eigenvalues_from_l2_weights_invert_the_shrinkage(lam, gamma, n):
 
 
 def test_l2_helpers_reject_bad_input():
-    with pytest.raises(ValueError, match="eigenvalues"):
+    lam = np.array([1.0, 0.5])
+    with pytest.raises(ValueError, match=r"^eigenvalues must be > 0$"):
         comp.l2_singular_values(np.array([1.0, 0.0]), 0.1, 4)
-    with pytest.raises(ValueError, match="weight_decay"):
-        comp.l2_singular_values(np.array([1.0, 0.5]), 0.0, 4)
-    with pytest.raises(ValueError, match="weight_decay"):
-        comp.l2_singular_values(np.array([1.0, 0.5]), np.array([0.1, 0.2, 0.3]), 4)
-    with pytest.raises(ValueError, match="n_features"):
+    with pytest.raises(TypeError, match=r"^eigenvalues must hold numbers"):
+        comp.l2_singular_values(["a"], 0.1, 4)
+    with pytest.raises(ValueError, match=r"^weight_decay must be > 0$"):
+        comp.l2_singular_values(lam, 0.0, 4)
+    with pytest.raises(ValueError, match=r"^weight_decay must be a number or have shape "
+                                         r"\(2,\), got shape \(3,\)$"):
+        comp.l2_singular_values(lam, np.array([0.1, 0.2, 0.3]), 4)
+    with pytest.raises(ValueError, match=r"^weight_decay must be a number or have shape "
+                                         r"\(2,\), got shape \(1, 2\)$"):
+        comp.l2_singular_values(lam, np.full((1, 2), 0.1), 4)
+    with pytest.raises(TypeError, match=r"^weight_decay must hold numbers"):
+        comp.l2_singular_values(lam, "a", 4)
+    with pytest.raises(ValueError, match=r"^n_features must be in \[1, inf\], got 0$"):
         comp.l2_singular_values(np.array([1.0]), 0.1, 0)
-    with pytest.raises(TypeError, match="n_features"):
+    with pytest.raises(TypeError, match=r"^n_features must be an integer"):
         comp.l2_singular_values(np.array([1.0]), 0.1, 4.0)
-    with pytest.raises(ValueError, match="eigenvalues"):
+    with pytest.raises(ValueError, match=r"^eigenvalues must be an array of shape"):
         comp.l2_singular_values(1.0, 0.1, 4)
-    with pytest.raises(ValueError, match="singular_values"):
+    message = (r"^singular_values must lie strictly between 0 and 1 "
+               r"\(a surviving direction of a penalized network\)$")
+    with pytest.raises(ValueError, match=message):
         comp.eigenvalues_from_l2_weights(np.array([0.5, 1.0]), 0.1, 4)
-    with pytest.raises(ValueError, match="singular_values"):
+    with pytest.raises(ValueError, match=message):
         comp.eigenvalues_from_l2_weights(np.array([0.0]), 0.1, 4)
+    with pytest.raises(TypeError, match=r"^singular_values must hold numbers"):
+        comp.eigenvalues_from_l2_weights(["a"], 0.1, 4)
 
 
 # ------------------------------------------------------------ Rayleigh quotients, compare
@@ -258,16 +322,26 @@ def test_l2_helpers_reject_bad_input():
 
 def test_rayleigh_quotients_of_eigenvectors_are_eigenvalues():
     pc = linalg.pca(X_IRIS)
-    assert np.allclose(comp.rayleigh_quotients(3 * pc.components, X_IRIS), pc.eigenvalues)
-    assert np.allclose(comp.rayleigh_quotients(pc.components, X_IRIS + 1), pc.eigenvalues)
+    lengths = np.array([1.0, 3.0, 0.5, 2.0])               # any nonzero length per column
+    assert np.allclose(comp.rayleigh_quotients(pc.components * lengths, X_IRIS),
+                       pc.eigenvalues)
+    assert np.allclose(comp.rayleigh_quotients(pc.components[:, :2] * lengths[:2], X_IRIS),
+                       pc.eigenvalues[:2])
+    shifted = X_IRIS + np.array([1.0, -2.0, 0.5, 3.0])      # centred per feature
+    assert np.allclose(comp.rayleigh_quotients(pc.components, shifted), pc.eigenvalues)
 
 
 def test_rayleigh_quotients_reject_bad_input():
-    with pytest.raises(ValueError, match="vectors"):
+    with pytest.raises(ValueError, match=r"^vectors must have 4 rows \(X's features\), "
+                                         r"got \(3, 1\)$"):
         comp.rayleigh_quotients(np.ones((3, 1)), X_IRIS)
-    with pytest.raises(ValueError, match="nonzero"):
+    with pytest.raises(ValueError, match=r"^vectors must have nonzero columns$"):
         comp.rayleigh_quotients(np.zeros((4, 1)), X_IRIS)
-    with pytest.raises(ValueError, match="X"):
+    with pytest.raises(ValueError, match=r"^vectors must be a 2-D array"):
+        comp.rayleigh_quotients(np.ones(4), X_IRIS)
+    with pytest.raises(TypeError, match=r"^vectors must hold numbers"):
+        comp.rayleigh_quotients([["a"]] * 4, X_IRIS)
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array"):
         comp.rayleigh_quotients(np.ones((4, 1)), np.ones(4))
 
 
@@ -284,13 +358,18 @@ def test_compare_measures_angles_and_relative_errors():
 
 def test_compare_rejects_bad_input():
     ref = comp.Components(np.array([2.0, 1.0]), np.eye(3)[:, :2])
-    with pytest.raises(ValueError, match="reference.eigenvalues"):
+    with pytest.raises(ValueError, match=r"^reference\.eigenvalues must be nonzero$"):
         comp.compare(ref, comp.Components(np.array([2.0, 0.0]), np.eye(3)[:, :2]))
-    with pytest.raises(ValueError, match="reference.eigenvalues"):
+    with pytest.raises(ValueError, match=r"^reference\.eigenvalues must have shape"):
         comp.compare(ref, comp.Components(np.array([2.0]), np.eye(3)[:, :2]))
-    with pytest.raises(ValueError, match="estimate.vectors"):
+    with pytest.raises(ValueError, match=r"^estimate\.eigenvalues must be a 1-D array"):
+        comp.compare(comp.Components(np.array([[2.0, 1.0]]), np.eye(3)[:, :2]), ref)
+    with pytest.raises(ValueError, match=r"^estimate\.vectors must have shape \(3, 2\)"):
         comp.compare(comp.Components(np.array([2.0, 1.0]), np.eye(3)), ref)
-    with pytest.raises(ValueError, match="reference.vectors"):
+    with pytest.raises(ValueError, match=r"^reference\.vectors must be a 2-D array"):
+        comp.compare(ref, comp.Components(np.array([2.0, 1.0]), np.ones(3)))
+    with pytest.raises(ValueError, match=r"^reference\.vectors must have 2 columns, "
+                                         r"got shape \(3, 3\)$"):
         comp.compare(comp.Components(np.array([2.0, 1.0]), np.eye(3)),
                      comp.Components(np.array([2.0, 1.0]), np.eye(3)))
 
@@ -307,17 +386,27 @@ def test_initial_weights_are_the_autoencoders():
     assert np.array_equal(W_tilde[1], model.W_tilde.detach().double().numpy())
 
 
+def test_initial_weights_take_every_seed_and_size_from_one():
+    W, W_tilde = comp.initial_weights(1, 1, [0, 2**32 - 1])   # the smallest network; the
+    assert W.shape == (2, 1, 1) and W_tilde.shape == (2, 1, 1)  # largest seed numpy takes
+
+
 def test_initial_weights_reject_bad_seeds():
-    with pytest.raises(ValueError, match="seeds"):
+    with pytest.raises(ValueError, match=r"^seeds must not be empty$"):
         comp.initial_weights(4, 2, [])
-    with pytest.raises(ValueError, match="seeds"):
+    with pytest.raises(ValueError, match=r"^seeds\[i\] must be in \[0, 4294967295\], got -1$"):
         comp.initial_weights(4, 2, [-1])
-    with pytest.raises(TypeError, match="seeds"):
+    with pytest.raises(ValueError, match=r"^seeds\[i\] must be in \[0, 4294967295\], "
+                                         r"got 4294967296$"):
+        comp.initial_weights(4, 2, [2**32])
+    with pytest.raises(TypeError, match=r"^seeds must be a sequence of integers, got int$"):
         comp.initial_weights(4, 2, 3)
-    with pytest.raises(TypeError, match="seeds"):
+    with pytest.raises(TypeError, match=r"^seeds must be a sequence of integers, got str$"):
         comp.initial_weights(4, 2, "01")
-    with pytest.raises(ValueError, match="k"):
+    with pytest.raises(ValueError, match=r"^k must be in \[1, inf\], got 0$"):
         comp.initial_weights(4, 0, [0])
+    with pytest.raises(ValueError, match=r"^n must be in \[1, inf\], got 0$"):
+        comp.initial_weights(0, 2, [0])
 
 
 def _torch_step(W, W_tilde, X, penalties, nested, lr):
@@ -340,7 +429,9 @@ def _torch_step(W, W_tilde, X, penalties, nested, lr):
 @pytest.mark.parametrize("penalties, nested", [(0.0, None), (0.3, None),
                                                (np.array([0.1, 0.2, 0.4]), None),
                                                (0.0, np.array([0.2, 0.3, 0.5])),
-                                               (0.1, np.array([0.5, 0.0, 0.5]))])
+                                               (0.1, np.array([0.5, 0.0, 0.5])),
+                                               (0.0, np.array([0.6, 0.4, 0.0])),
+                                               (0.0, np.array([1.0, 0.0, 0.0]))])
 def test_one_step_equals_autograd(penalties, nested):
     X = random_data(4, 5)
     run = comp.train_regularized(X, 3, [2], penalties=penalties, nested=nested, steps=1,
@@ -349,9 +440,19 @@ def test_one_step_equals_autograd(penalties, nested):
     W1, V1 = _torch_step(W0[0], V0[0], X, penalties, nested, 0.1)
     assert np.allclose(run.W[0], W1, atol=1e-12) and np.allclose(run.W_tilde[0], V1, atol=1e-12)
     assert np.array_equal(run.steps, [0, 1])
-    mse0 = np.mean((X - X @ W0[0].T @ V0[0].T) ** 2)
-    assert run.mse[0, 0] == pytest.approx(mse0, rel=1e-12)
+    for W, V, mse in ((W0[0], V0[0], run.mse[0, 0]), (W1, V1, run.mse[0, 1])):
+        full = np.mean((X - X @ W.T @ V.T) ** 2)            # the full network's, always
+        assert mse == pytest.approx(full, rel=1e-12)
     assert np.array_equal(run.W_history[0, 0], W0[0])
+    assert np.array_equal(run.W_tilde_history[0, 0], V0[0])
+
+
+def test_defaults_no_penalty_1000_steps_of_half_recorded_every_10():
+    default = comp.train_regularized(X_IRIS, 2, [0])
+    explicit = comp.train_regularized(X_IRIS, 2, [0], penalties=0.0, nested=None, steps=1000,
+                                      lr=0.5, record_every=10)
+    assert np.array_equal(default.steps, np.arange(0, 1001, 10))
+    assert np.array_equal(default.W, explicit.W) and np.array_equal(default.mse, explicit.mse)
 
 
 def test_records_and_per_run_penalties():
@@ -362,6 +463,26 @@ def test_records_and_per_run_penalties():
     assert run.W_history.shape == (2, 4, 2, 4) and run.mse.shape == (2, 4)
     assert np.array_equal(run.W_history[:, -1], run.W)
     assert np.linalg.norm(run.W[1]) < np.linalg.norm(run.W[0])   # the penalty shrinks
+    shorter = comp.train_regularized(X_IRIS, 2, [0, 0], penalties=np.array([[0.0, 0.0],
+                                                                           [0.2, 0.2]]),
+                                     steps=10, lr=0.5)
+    assert np.array_equal(run.W_history[:, 1], shorter.W)    # the record after 10 steps
+    assert np.array_equal(run.W_tilde_history[:, 1], shorter.W_tilde)
+    assert np.array_equal(run.mse[:, 1], shorter.mse[:, -1])
+
+
+def test_a_code_of_one_unit_trains():
+    pc = linalg.pca(X_IRIS)
+    run = comp.train_regularized(X_IRIS, 1, [0], steps=1000, lr=0.5, record_every=1000)
+    # measured: at most 5e-5 degrees on seeds 0-2
+    assert comp.direction_angles(run.W_tilde[0], pc.components[:, :1])[0] < 1e-3
+
+
+def test_too_large_a_step_diverges_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                       # no numpy overflow warnings
+        run = comp.train_regularized(X_IRIS, 2, [0], steps=200, lr=50.0, record_every=200)
+    assert not np.all(np.isfinite(run.mse[0, -1]))
 
 
 def test_uniform_penalty_reaches_kunins_minimum():
@@ -383,24 +504,34 @@ def test_per_unit_penalties_align_the_units():
 
 
 def test_train_regularized_rejects_bad_input():
-    with pytest.raises(ValueError, match="k"):
+    with pytest.raises(ValueError, match=r"^k must be in \[1, 4\], got 5$"):
         comp.train_regularized(X_IRIS, 5, [0])
-    with pytest.raises(ValueError, match="penalties"):
+    with pytest.raises(ValueError, match=r"^k must be in \[1, 4\], got 0$"):
+        comp.train_regularized(X_IRIS, 0, [0])
+    with pytest.raises(ValueError, match=r"^penalties must be >= 0$"):
         comp.train_regularized(X_IRIS, 2, [0], penalties=-0.1)
-    with pytest.raises(ValueError, match="penalties"):
+    with pytest.raises(ValueError, match=r"^penalties must be a number or have shape \(2,\) "
+                                         r"or \(1, 2\), got shape \(3,\)$"):
         comp.train_regularized(X_IRIS, 2, [0], penalties=np.ones(3))
-    with pytest.raises(ValueError, match="nested"):
+    with pytest.raises(TypeError, match=r"^penalties must hold numbers"):
+        comp.train_regularized(X_IRIS, 2, [0], penalties="a")
+    message = r"^nested must hold k probabilities >= 0 that sum to 1$"
+    with pytest.raises(ValueError, match=message):
         comp.train_regularized(X_IRIS, 2, [0], nested=np.array([0.5, 0.6]))
-    with pytest.raises(ValueError, match="nested"):
+    with pytest.raises(ValueError, match=message):
+        comp.train_regularized(X_IRIS, 2, [0], nested=np.array([1.5, -0.5]))
+    with pytest.raises(ValueError, match=r"^nested must have shape"):
         comp.train_regularized(X_IRIS, 2, [0], nested=np.array([1.0]))
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match=r"^steps must be in \[1, inf\], got 0$"):
         comp.train_regularized(X_IRIS, 2, [0], steps=0)
-    with pytest.raises(ValueError, match="lr"):
+    with pytest.raises(ValueError, match=r"^lr must be finite and > 0, got 0.0$"):
         comp.train_regularized(X_IRIS, 2, [0], lr=0.0)
-    with pytest.raises(ValueError, match="record_every"):
+    with pytest.raises(ValueError, match=r"^record_every must be in \[1, inf\], got 0$"):
         comp.train_regularized(X_IRIS, 2, [0], record_every=0)
-    with pytest.raises(ValueError, match="X"):
+    with pytest.raises(ValueError, match=r"^X must be finite"):
         comp.train_regularized(np.full((5, 4), np.nan), 2, [0])
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array"):
+        comp.train_regularized(X_IRIS[:, 0], 1, [0])
 
 
 # ------------------------------------------------------------ Hebbian rules
@@ -417,10 +548,39 @@ def test_one_sanger_update_by_hand():
     assert np.array_equal(run.history[0, 0], W)
 
 
+def test_the_rate_decays_with_the_number_of_updates():
+    X = random_data(1, 3, N=2)
+    run = comp.generalized_hebbian(X, 2, [4], lr=0.1, epochs=2, lr_decay=0.5)
+    W = comp.initial_weights(3, 2, [4])[0][0]
+    rng, t = np.random.default_rng(4), 0
+    for epoch in range(2):
+        for i in rng.permutation(2):                         # the run's own order
+            y = W @ X[i]
+            W = W + 0.1 / (1 + 0.5 * t) * (np.outer(y, X[i]) - np.tril(np.outer(y, y)) @ W)
+            t += 1
+    assert np.allclose(run.W[0], W, rtol=1e-13, atol=0)
+
+
+def test_history_holds_the_start_and_each_epoch():
+    run = comp.generalized_hebbian(X_IRIS, 2, [0, 1], lr=0.01, epochs=3)
+    assert np.array_equal(run.history[:, 0], comp.initial_weights(4, 2, [0, 1])[0])
+    for epochs in (1, 2, 3):
+        shorter = comp.generalized_hebbian(X_IRIS, 2, [0, 1], lr=0.01, epochs=epochs)
+        assert np.array_equal(run.history[:, epochs], shorter.W)
+
+
+def test_sanger_defaults_are_a_rate_of_0005_for_30_epochs():
+    default = comp.generalized_hebbian(X_IRIS, 1, [0])
+    explicit = comp.generalized_hebbian(X_IRIS, 1, [0], lr=0.005, epochs=30, lr_decay=0.0)
+    assert default.history.shape == (1, 31, 1, 4)
+    assert np.array_equal(default.W, explicit.W)
+
+
 def test_oja_is_sanger_with_one_unit():
-    a = comp.oja(X_IRIS, [3], lr=0.01, epochs=2)
-    b = comp.generalized_hebbian(X_IRIS, 1, [3], lr=0.01, epochs=2)
+    a = comp.oja(X_IRIS, [3], lr=0.01, epochs=2, lr_decay=0.1)
+    b = comp.generalized_hebbian(X_IRIS, 1, [3], lr=0.01, epochs=2, lr_decay=0.1)
     assert np.array_equal(a.W, b.W)
+    assert np.array_equal(comp.oja(X_IRIS, [3]).W, comp.generalized_hebbian(X_IRIS, 1, [3]).W)
 
 
 def test_sanger_finds_the_ordered_components_of_well_separated_data():
@@ -436,8 +596,10 @@ def test_sanger_finds_the_ordered_components_of_well_separated_data():
 
 
 def test_rates_per_run_equal_separate_runs_and_divergence_is_flagged():
-    together = comp.generalized_hebbian(X_IRIS, 2, [0, 0, 1], lr=np.array([0.01, 5.0, 0.02]),
-                                        epochs=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                       # flagged, not warned about
+        together = comp.generalized_hebbian(X_IRIS, 2, [0, 0, 1],
+                                            lr=np.array([0.01, 5.0, 0.02]), epochs=3)
     alone = comp.generalized_hebbian(X_IRIS, 2, [1], lr=0.02, epochs=3)
     assert np.allclose(together.W[2], alone.W[0])
     assert list(together.diverged) == [False, True, False]
@@ -445,18 +607,53 @@ def test_rates_per_run_equal_separate_runs_and_divergence_is_flagged():
     assert together.history.shape == (3, 4, 2, 4)
 
 
+def test_weights_beyond_a_million_count_as_diverged_quietly_even_while_finite():
+    # One sample 8 times: with lr 1e-5, |W| ends the epoch near 1e276, still finite; with
+    # 3e-5 it overflows to inf in the 7th update and to NaN in the 8th.
+    X = np.array([[1000.0, 0.0]] * 8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = comp.generalized_hebbian(X, 1, [0, 0, 0], lr=np.array([1e-7, 1e-5, 3e-5]),
+                                       epochs=2)
+    assert list(run.diverged) == [False, True, True]
+    assert np.all(np.isnan(run.history[1:, 1:])) and np.all(np.isfinite(run.history[0]))
+
+
 def test_generalized_hebbian_rejects_bad_input():
-    with pytest.raises(ValueError, match="lr"):
+    with pytest.raises(ValueError, match=r"^lr must be > 0, a number or one per seed "
+                                         r"\(shape \(1,\)\), got 0.0$"):
         comp.generalized_hebbian(X_IRIS, 2, [0], lr=0.0)
-    with pytest.raises(ValueError, match="lr"):
+    with pytest.raises(ValueError, match=r"^lr must be > 0, a number or one per seed "
+                                         r"\(shape \(2,\)\), got shape \(3,\)$"):
         comp.generalized_hebbian(X_IRIS, 2, [0, 1], lr=np.array([0.1, 0.1, 0.1]))
-    with pytest.raises(ValueError, match="lr_decay"):
+    with pytest.raises(TypeError, match=r"^lr must hold numbers"):
+        comp.generalized_hebbian(X_IRIS, 2, [0], lr="fast")
+    with pytest.raises(ValueError, match=r"^lr_decay must be finite and >= 0, got -1.0$"):
         comp.generalized_hebbian(X_IRIS, 2, [0], lr_decay=-1.0)
-    with pytest.raises(ValueError, match="epochs"):
+    with pytest.raises(ValueError, match=r"^epochs must be in \[1, inf\], got 0$"):
         comp.generalized_hebbian(X_IRIS, 2, [0], epochs=0)
-    with pytest.raises(ValueError, match="k"):
+    with pytest.raises(ValueError, match=r"^k must be in \[1, 4\], got 5$"):
         comp.generalized_hebbian(X_IRIS, 5, [0])
-    with pytest.raises(ValueError, match="seeds"):
+    with pytest.raises(ValueError, match=r"^k must be in \[1, 4\], got 0$"):
+        comp.generalized_hebbian(X_IRIS, 0, [0])
+    with pytest.raises(ValueError, match=r"^seeds must not be empty$"):
         comp.oja(X_IRIS, [])
-    with pytest.raises(ValueError, match="X"):
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array"):
         comp.oja(np.ones(4), [0])
+
+
+def test_direction_angles_against_a_longer_reference_and_their_errors():
+    """The reference's length does not matter either; each check names its argument."""
+    u = np.array([[2.0], [0.0], [0.0]])                        # length 2
+    v = np.array([[1.0], [1.0], [0.0]])
+    assert comp.direction_angles(v, u)[0] == pytest.approx(45.0, abs=1e-12)
+    with pytest.raises(ValueError, match=r"^vectors must be finite"):
+        comp.direction_angles(np.full((3, 1), np.nan), u)
+    with pytest.raises(ValueError, match=r"^reference must be finite"):
+        comp.direction_angles(v, np.full((3, 1), np.nan))
+    with pytest.raises(ValueError, match=r"^vectors must have shape \(\.\.\., 3, 1\), got \(2, 1\)$"):
+        comp.direction_angles(np.ones((2, 1)), u)
+    with pytest.raises(ValueError, match=r"^vectors and reference must have nonzero columns$"):
+        comp.direction_angles(v, np.zeros((3, 1)))
+    with pytest.raises(ValueError, match=r"^vectors and reference must have nonzero columns$"):
+        comp.direction_angles(np.zeros((3, 1)), u)

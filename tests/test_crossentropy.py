@@ -1,11 +1,15 @@
 """helpers.crossentropy: the entropy floor, BCE from logits, sigmoid autoencoders."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
 from helpers import crossentropy as ce
+from helpers.models import Autoencoder
+from helpers.training import seed_everything
 
 
 def test_binary_entropy_values():
@@ -91,3 +95,71 @@ def test_fit_rejects_bad_arguments(kwargs, exc, match):
 def test_fit_rejects_data_outside_the_unit_interval():
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         ce.fit_sigmoid_autoencoder(np.full((4, 3), 2.0), 2)
+
+
+# ---- what mutation testing showed unchecked
+
+
+def test_entropy_of_exact_zeros_and_ones_warns_of_nothing():
+    """0 log 0 is taken as 0 quietly: a RuntimeWarning would show in the lesson's output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ce.binary_entropy(np.array([[0.0, 1.0, 0.5]])) == pytest.approx(np.log(2) / 3)
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: ce.binary_entropy(np.array([[1.5]])), ValueError, r"^X must lie in \[0, 1\]"),
+    (lambda: ce.binary_entropy(np.array([0.5])), ValueError, r"^X must be a 2-D array"),
+    (lambda: ce.mean_bce(np.array([[1.5]]), np.zeros((1, 1))), ValueError,
+     r"^X must lie in \[0, 1\]"),
+    (lambda: ce.mean_bce(np.zeros((2, 3)), np.zeros((3, 2))), ValueError,
+     r"^logits must have shape \(2, 3\)"),
+    (lambda: ce.fit_sigmoid_autoencoder(np.full((4, 3), 2.0), 2), ValueError,
+     r"^X must lie in \[0, 1\]"),
+    (lambda: ce.fit_sigmoid_autoencoder(np.full((4, 3), 0.5), 0), ValueError,
+     r"^n_hidden must be in \[1, inf\]"),
+    (lambda: ce.fit_sigmoid_autoencoder(np.full((4, 3), 0.5), 2, steps=0), ValueError,
+     r"^steps must be in \[1, inf\]"),
+    (lambda: ce.fit_sigmoid_autoencoder(np.full((4, 3), 0.5), 2, loss="l1"), ValueError,
+     r"^loss must be one of"),
+    (lambda: ce.fit_sigmoid_autoencoder(np.full((4, 3), 0.5), 2, seed=-1), ValueError,
+     r"^seed must be in \[0, inf\]"),
+])
+def test_each_check_names_its_argument_from_the_start(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_fit_follows_its_documented_recipe():
+    """Seeded like fit_linear_autoencoder (seed 0 by default), n -> k -> n with a linear
+    code and a sigmoid output, L-BFGS (lr 1, strong-Wolfe, up to 20 inner iterations),
+    10 steps by default; here also one code unit and one step are accepted."""
+    rng = np.random.default_rng(4)
+    X = rng.uniform(size=(30, 5))
+    model, history = ce.fit_sigmoid_autoencoder(X, 1)
+    assert history.shape == (10,)
+
+    seed_everything(0)
+    twin = Autoencoder(5, 1, activation="identity", output_activation="sigmoid")
+    x = torch.tensor(X, dtype=torch.float32)
+    opt = torch.optim.LBFGS(twin.parameters(), lr=1.0, max_iter=20,
+                            line_search_fn="strong_wolfe",
+                            tolerance_grad=1e-12, tolerance_change=1e-15)
+
+    def closure():
+        opt.zero_grad()
+        value = nn.functional.binary_cross_entropy_with_logits(twin.decoder(twin.encode(x)), x)
+        value.backward()
+        return value
+
+    expected = []
+    for _ in range(10):
+        opt.step(closure)
+        with torch.no_grad():
+            expected.append(float(nn.functional.binary_cross_entropy_with_logits(
+                twin.decoder(twin.encode(x)), x)))
+    np.testing.assert_array_equal(history, expected)
+    for got, want in zip(model.parameters(), twin.parameters()):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+    _, one = ce.fit_sigmoid_autoencoder(X, 1, seed=0, steps=1)
+    assert one.shape == (1,) and one[0] == history[0]

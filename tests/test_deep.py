@@ -260,3 +260,84 @@ GOOD_DATA = np.zeros((2, 5, 2)) + np.arange(5)[None, :, None]
 def test_bad_input_is_refused(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---- what mutation testing showed unchecked -------------------------------------------
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: deep.linear_data(0, np.ones((2, 1)), 0.1), ValueError,
+     r"^n_samples must be in \[1, inf\]"),
+    (lambda: deep.linear_data(3, np.full((2, 1), np.nan), 0.1), ValueError,
+     r"^loadings must be finite"),
+    (lambda: deep.linear_data(3, np.ones((2, 1)), -0.1), ValueError,
+     r"^noise must be finite and >= 0"),
+    (lambda: deep.linear_data(3, np.ones((2, 1)), 0.1, seed=-1), ValueError,
+     r"^seed must be in \[0, inf\]"),
+    (lambda: deep.mse_float64("net", np.zeros((3, 2))), TypeError,
+     r"^model must be a torch nn.Module, got str$"),
+    (lambda: deep.mse_float64(nn.Identity(), np.zeros(3)), ValueError, r"^X must be a 2-D array"),
+    (lambda: deep.mse_float64(nn.Identity(), np.full((3, 2), np.nan)), ValueError,
+     r"^X must be finite"),
+    (lambda: deep.backward_steps([0.0, 1.0, 0.0]), ValueError,
+     r"^codes has as many steps up as down: no main direction$"),
+])
+def test_each_check_names_its_argument_from_the_start(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_linear_data_is_a_t_plus_noise_e_from_one_generator_seeded_0_by_default():
+    A = np.array([[1.0, 0.0], [2.0, 1.0], [0.0, 3.0]])         # square k = n allowed below
+    sample = deep.linear_data(4, A, 0.5)
+    rng = np.random.default_rng(0)
+    t = rng.standard_normal((4, 2))
+    np.testing.assert_array_equal(sample.t, t)
+    np.testing.assert_allclose(sample.X, t @ A.T + 0.5 * rng.standard_normal((4, 3)),
+                               rtol=1e-15)
+    one = deep.linear_data(1, np.eye(3), 0.0, seed=0)             # N = 1, k = n, no noise
+    np.testing.assert_array_equal(one.X, one.t)
+
+
+def test_mse_float64_of_a_model_without_linear_layers():
+    X = np.arange(6.0).reshape(3, 2)
+    assert deep.mse_float64(nn.Identity(), X) == 0.0
+
+
+def test_backward_steps_of_two_points():
+    np.testing.assert_array_equal(deep.backward_steps([0.0, 1.0]), [False])
+    np.testing.assert_array_equal(deep.backward_steps([1.0, 0.0]), [False])
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: deep.s_curve(0), ValueError, r"^n_samples must be in \[1, inf\]"),
+    (lambda: deep.s_curve(3, noise=-1.0), ValueError, r"^noise must be finite and >= 0"),
+    (lambda: deep.s_curve(3, seed=-1), ValueError, r"^seed must be in \[0, 4294967295\]"),
+    (lambda: deep.s_curve(3, seed=2**32), ValueError, r"^seed must be in \[0, 4294967295\]"),
+    (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, 2), TypeError,
+     r"^seeds must be a sequence of integers, got int$"),
+    (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, -1]), ValueError,
+     r"^seeds\[i\] must be in \[0, inf\]"),
+    (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, []), ValueError,
+     r"^seeds must not be empty$"),
+    (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA[0], [0, 1]), ValueError,
+     r"^data must be a 3-D array"),
+    (lambda: deep.sweep_autoencoders([3, 1, 3], GOOD_DATA, [0, 1]), ValueError,
+     r"^data must have shape \(2, N, 3\)"),
+    (lambda: deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, 1], steps=0), ValueError,
+     r"^steps must be in \[1, inf\]"),
+])
+def test_s_curve_and_sweep_checks_name_their_argument_from_the_start(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_s_curve_defaults_and_extremes():
+    """No noise and seed 0 by default; one sample and the largest seed are accepted."""
+    np.testing.assert_array_equal(deep.s_curve(5).X, deep.s_curve(5, noise=0.0, seed=0).X)
+    assert deep.s_curve(1, seed=2**32 - 1).X.shape == (1, 2)
+
+
+def test_sweep_takes_500_steps_by_default_and_one_if_asked():
+    assert deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, 1]).loss_history.shape == (500,)
+    assert deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, 1], steps=1).loss_history.shape == (1,)

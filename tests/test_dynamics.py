@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -240,3 +242,154 @@ def test_saxe_curves_reject_bad_input():
         dynamics.half_time(1.0, 0.1, 4, lr=0.0)
     with pytest.raises(TypeError, match="n must be an integer"):
         dynamics.half_time(1.0, 0.1, 4.5)
+
+
+# ---------------------------------------------------------------- what mutation testing showed unchecked
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: dynamics.small_init(0, 2, [0], 0.1), ValueError, r"^n_inputs must be in \[1, inf\]"),
+    (lambda: dynamics.small_init(4, 0, [0], 0.1), ValueError, r"^n_hidden must be in \[1, inf\]"),
+    (lambda: dynamics.small_init(4, 2, [-1], 0.1), ValueError, r"^seeds\[i\] must be in \[0, inf\]"),
+    (lambda: dynamics.small_init(4, 2, [], 0.1), ValueError, r"^seeds must not be empty$"),
+    (lambda: dynamics.pytorch_init(0, 2, [0]), ValueError, r"^n_inputs must be in \[1, inf\]"),
+    (lambda: dynamics.pytorch_init(4, 0, [0]), ValueError, r"^n_hidden must be in \[1, inf\]"),
+    (lambda: dynamics.pytorch_init(4, 2, [-1]), ValueError, r"^seeds\[i\] must be in \[0, inf\]"),
+    (lambda: dynamics.pytorch_init(4, 2, []), ValueError, r"^seeds must not be empty$"),
+    (lambda: dynamics.covariance_gradients(np.ones(3), np.ones((1, 3)), np.ones((3, 1))),
+     ValueError, r"^C must be a 2-D array"),
+    (lambda: dynamics.covariance_gradients(np.full((3, 3), np.nan), np.ones((1, 3)),
+                                           np.ones((3, 1))), ValueError, r"^C must be finite"),
+    (lambda: dynamics.covariance_gradients(np.eye(3), np.full((1, 3), np.nan), np.ones((3, 1))),
+     ValueError, r"^W must be finite"),
+    (lambda: dynamics.covariance_gradients(np.eye(3), np.ones((1, 3)), np.full((3, 1), np.nan)),
+     ValueError, r"^W_tilde must be finite"),
+    # a single vector is not a weight matrix (not an IndexError from its missing axis)
+    (lambda: dynamics.covariance_gradients(np.eye(3), np.ones(3), np.ones(3)),
+     ValueError, r"^W must have shape \(\.\.\., m, 3\)"),
+    (lambda: dynamics.covariance_mse(np.ones(3), np.ones((1, 3)), np.ones((3, 1))),
+     ValueError, r"^C must be a 2-D array"),
+    (lambda: dynamics.covariance_mse(np.full((3, 3), np.nan), np.ones((1, 3)), np.ones((3, 1))),
+     ValueError, r"^C must be finite"),
+    (lambda: dynamics.covariance_mse(np.eye(3), np.full((1, 3), np.nan), np.ones((3, 1))),
+     ValueError, r"^W must be finite"),
+    (lambda: dynamics.mode_strength(np.array([-1.0]), 1.0, 0.1, 4), ValueError, r"^t must be >= 0$"),
+    (lambda: dynamics.mode_strength(np.array([np.nan]), 1.0, 0.1, 4), ValueError,
+     r"^t must be finite"),
+    (lambda: dynamics.mode_strength(np.array([1.0]), 0.0, 0.1, 4), ValueError,
+     r"^eigenvalue must be finite and > 0"),
+    (lambda: dynamics.mode_strength(np.array([1.0]), 1.0, 0.0, 4), ValueError,
+     r"^initial must be finite and > 0"),
+    (lambda: dynamics.mode_strength(np.array([1.0]), 1.0, 1.0, 4), ValueError,
+     r"^initial must be in \(0, 1\), got 1.0$"),
+    (lambda: dynamics.mode_strength(np.array([1.0]), 1.0, 1.5, 4), ValueError,
+     r"^initial must be in \(0, 1\), got 1.5$"),
+    (lambda: dynamics.mode_strength(np.array([1.0]), 1.0, 0.1, 0), ValueError,
+     r"^n must be in \[1, inf\]"),
+    (lambda: dynamics.half_time(0.0, 0.1, 4), ValueError, r"^eigenvalue must be finite and > 0"),
+    (lambda: dynamics.half_time(1.0, 0.0, 4), ValueError, r"^initial must be finite and > 0"),
+    (lambda: dynamics.half_time(1.0, 1.0, 4), ValueError, r"^initial must be in \(0, 1\), got 1.0$"),
+    (lambda: dynamics.half_time(1.0, 1.5, 4), ValueError, r"^initial must be in \(0, 1\), got 1.5$"),
+    (lambda: dynamics.half_time(1.0, 0.1, 0), ValueError, r"^n must be in \[1, inf\]"),
+    (lambda: dynamics.half_time(1.0, 0.1, 4, lr=0.0), ValueError, r"^lr must be finite and > 0"),
+    (lambda: dynamics.initial_strengths(np.ones((1, 3)), np.ones((3, 1)), np.ones(3)),
+     ValueError, r"^components must be a 2-D array"),
+    (lambda: dynamics.initial_strengths(np.ones((1, 3)), np.ones((3, 1)),
+                                        np.full((3, 3), np.nan)),
+     ValueError, r"^components must be finite"),
+    (lambda: dynamics.initial_strengths(np.ones((1, 3)), np.ones((3, 1)), np.eye(3),
+                                        relative="yes"),
+     TypeError, r"^relative must be a bool, got str$"),
+    (lambda: dynamics.crossing_times(np.ones((2, 2)), np.ones(2), 0.5), ValueError,
+     r"^times must be a 1-D array"),
+    (lambda: dynamics.crossing_times(np.array([0.0, np.nan]), np.ones(2), 0.5), ValueError,
+     r"^times must be finite"),
+    (lambda: dynamics.crossing_times(np.array([0.0, 1.0, 1.0]), np.ones(3), 0.5), ValueError,
+     r"^times must be increasing$"),
+    (lambda: dynamics.crossing_times(np.array([0.0, 1.0]), np.array([0.0, np.nan]), 0.5),
+     ValueError, r"^values must be finite"),
+])
+def test_each_check_names_its_argument_and_its_bound(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_the_smallest_valid_arguments_are_accepted():
+    W0, Wt0 = dynamics.small_init(1, 1, [0], 0.1)
+    assert W0.shape == (1, 1, 1) and Wt0.shape == (1, 1, 1)
+    W0, Wt0 = dynamics.pytorch_init(1, 1, [0])
+    assert W0.shape == (1, 1, 1) and Wt0.shape == (1, 1, 1)
+    assert dynamics.mode_strength(np.array([0.0]), 1.0, 0.25, 1)[0] == pytest.approx(0.25)
+    assert dynamics.half_time(1.0, 0.25, 1) == pytest.approx(np.log(3) / 4)
+
+
+def test_relative_strengths_are_the_share_left_after_gram_schmidt():
+    """c_1 = (3, 4), c_2 = (0, 5): |c_1|^2 = 25 survives whole; c_2 less its part along c_1,
+    (0, 5) - 0.8 (3, 4) = (-2.4, 1.8), keeps 9 of its 25."""
+    W = np.array([[3.0, 0.0, 0.0], [4.0, 5.0, 0.0]])            # m = 2, n = 3
+    U = np.eye(3)
+    np.testing.assert_allclose(dynamics.initial_strengths(W, W.T, U), [[25.0, 9.0]])
+    np.testing.assert_allclose(dynamics.initial_strengths(W, W.T, U, relative=True),
+                               [[1.0, 9.0 / 25.0]])
+
+
+def test_crossing_times_interpolate_each_curve_and_count_a_touch():
+    times = np.array([0.0, 1.0, 2.0, 3.0])
+    values = np.array([[0.0, 0.5, 0.4, 1.0],       # touches 0.5 at t = 1, then dips
+                       [0.0, 0.0, 0.0, 1.0],       # crosses between 2 and 3
+                       [0.0, 1.0, 1.0, 1.0],       # crosses between the first two samples
+                       [0.7, 0.8, 0.9, 1.0]])      # above from the start
+    np.testing.assert_allclose(dynamics.crossing_times(times, values, 0.5), [1.0, 2.5, 0.5, 0.0])
+    assert np.isnan(dynamics.crossing_times(times, np.zeros(4), 0.5))   # never reaches it
+
+
+def test_crossing_times_warn_of_nothing():
+    """A curve above the level from the first sample has no interval to interpolate in:
+    no division by zero (a RuntimeWarning would show in the lesson's output)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = dynamics.crossing_times(np.array([0.0, 1.0]), np.array([[2.0, 2.0], [0.0, 0.0]]), 1.0)
+    np.testing.assert_array_equal(t, [0.0, np.nan])
+
+
+def test_adam_records_what_its_kept_weights_give(iris):
+    """Adam runs in the original coordinates: each record's strengths and MSE are those
+    of the weights kept at that step, at the chosen steps only."""
+    X, C, _, U = iris
+    W0, Wt0 = dynamics.small_init(4, 2, [5, 6], scale=0.3)
+    run = dynamics.train(X, W0, Wt0, steps=6, lr=0.05, method="adam", keep_weights=True,
+                         record=np.array([0, 1, 4, 6]))
+    assert run.W.shape == (2, 4, 2, 4) and run.mse.shape == (2, 4)
+    np.testing.assert_array_equal(run.W[:, 0], W0)
+    np.testing.assert_array_equal(run.W_tilde[:, 0], Wt0)
+    for s in range(2):
+        for r in range(4):
+            W, Wt = run.W[s, r], run.W_tilde[s, r]
+            assert np.allclose(run.strengths[s, r], np.diag(U.T @ Wt @ W @ U), atol=1e-15)
+            assert np.isclose(run.mse[s, r], dynamics.covariance_mse(C, W, Wt), rtol=1e-13)
+    np.testing.assert_array_equal(run.W[:, -1], run.W_end)
+    assert run.mse[0, -1] < run.mse[0, 0]
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    ({"X": np.ones(4)}, ValueError, r"^X must be a 2-D array"),
+    ({"betas": (0.9, 1.0)}, ValueError, r"^betas must be a pair of numbers in \[0, 1\), got \(0.9, 1.0\)$"),
+    ({"betas": (0.9,)}, ValueError, r"^betas must be a pair"),
+    ({"betas": ("a", 0.9)}, ValueError, r"^betas must be a pair"),
+    ({"keep_weights": 1}, TypeError, r"^keep_weights must be a bool, got int$"),
+    ({"record": np.array([], dtype=int)}, TypeError,
+     r"^record must be a non-empty 1-D array of integers$"),
+    ({"record": np.array([1])}, None, None),                         # one record is enough
+    ({"record": np.array([0, 2])}, None, None),
+    ({"record": np.array([-1, 2])}, ValueError, r"^record must be increasing steps in \[0, 3\]$"),
+    ({"record": np.array([1, 4])}, ValueError, r"^record must be increasing steps in \[0, 3\]$"),
+    ({"betas": (0.0, 0.0), "method": "adam"}, None, None),          # [0, 1) includes 0
+])
+def test_train_checks_name_their_argument_from_the_start(iris, kwargs, exc, match):
+    X = iris[0]
+    W0, Wt0 = dynamics.small_init(4, 2, [0], scale=0.1)
+    args = {"X": X, "W0": W0, "W_tilde0": Wt0, "steps": 3, "lr": 0.01, **kwargs}
+    if exc is None:
+        assert dynamics.train(**args).steps.tolist() == list(kwargs.get("record", range(4)))
+    else:
+        with pytest.raises(exc, match=match):
+            dynamics.train(**args)

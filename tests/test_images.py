@@ -132,3 +132,47 @@ def test_figure_is_at_most_a_page_wide():
 def test_bad_input_gets_a_clear_error(bad, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         images.image_grid(bad, **kwargs)
+
+
+# what mutation testing showed unchecked
+
+@pytest.mark.parametrize("bad, kwargs, exc, match", [
+    (np.zeros((2, 64)), {"kind": "colour"}, ValueError, r"^kind must be one of"),
+    (np.zeros((2, 64)), {"shape": (0, 8)}, ValueError, r"^shape\[0\] must be in \[1, inf\]"),
+    (np.zeros((2, 64)), {"shape": (8, 0)}, ValueError, r"^shape\[1\] must be in \[1, inf\]"),
+    (np.full((2, 64), np.nan), {}, ValueError, r"^images must be finite"),
+    (np.zeros((2, 63)), {}, ValueError, r"^images must have 64 values each \(shape \(8, 8\)\), got 63$"),
+    (np.zeros((2, 64)), {"ncols": 0}, ValueError, r"^ncols must be in \[1, inf\]"),
+    (np.zeros((1, 2, 64)), {"ncols": 2}, ValueError,
+     r"^ncols only applies to a 2-D stack of images \(K, n\); got a grid of shape \(1, 2, 64\)$"),
+    (np.zeros((2, 64)), {"row_labels": ["a", "b"]}, ValueError, r"^row_labels must be"),
+    (np.zeros((2, 64)), {"titles": ["a"]}, ValueError, r"^titles must be"),
+    (np.zeros((2, 64)), {"kind": "signed", "vmax": 0.0}, ValueError, r"^vmax must be"),
+    (np.zeros((2, 64)), {"image_size": -1.0}, ValueError, r"^image_size must be"),
+    (np.zeros((2, 64)), {"fontsize": 0}, ValueError, r"^fontsize must be"),
+])
+def test_each_check_names_its_argument_from_the_start(bad, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        images.image_grid(bad, **kwargs)
+
+
+def test_one_pixel_images_and_one_column():
+    image, frames = _mosaic(images.image_grid(np.array([[0.25], [0.75]]), shape=(1, 1),
+                                              ncols=1))
+    mosaic = image.get_array()
+    assert len(frames) == 2 and mosaic.shape[1] == 1
+    assert mosaic[0, 0] == 0.25 and mosaic[-1, 0] == 0.75     # one above the other
+
+
+def test_signed_scale_is_the_largest_magnitude_even_below_one():
+    fig = images.image_grid(np.full((2, 64), -0.5), kind="signed")
+    assert _mosaic(fig)[0].get_clim() == (-0.5, 0.5)
+
+
+def test_the_gaps_are_transparent_and_a_tile_is_image_size_wide():
+    image, _ = _mosaic(images.image_grid(np.zeros((2, 64))))
+    assert image.get_cmap().get_bad()[3] == 0.0              # the page shows through
+    fig = images.image_grid(np.zeros((2, 64)))              # default image_size 0.62 in
+    ax = fig.axes[0]
+    tile = ax.get_position().width * fig.get_size_inches()[0] * 8 / image.get_array().shape[1]
+    assert tile == pytest.approx(0.62)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from helpers.prose import round_down, round_up
 
@@ -38,10 +39,42 @@ def test_the_bound_holds_on_many_random_values():
     assert round_up(np.float64(0.912)) == round_up(0.912)
 
 
+def test_values_one_ulp_from_a_round_number_stay_bounded():
+    """The quotient value / unit rounds to a whole number although the value lies beyond it."""
+    for value, digits in [(0.030000000000000002, 1), (0.9000000000000001, 1), (9.1e-05, 2)]:
+        assert round_up(value, digits) >= value                 # ceil alone gives 0.03 < value
+        assert round_up(value, digits) == pytest.approx(value + 10.0 ** np.floor(
+            np.log10(value) - digits + 1), rel=1e-12)          # the next round number up
+    for value, digits in [(3e-05, 1), (0.009, 1), (1.1999999999999999e-05, 2)]:
+        assert round_down(value, digits) <= value               # floor alone gives 3e-05 > value
+        assert round_down(value, digits) == pytest.approx(value - 10.0 ** np.floor(
+            np.log10(value) - digits + 1), rel=1e-12)
+    for digits in (1, 2):                                       # every round number, both sides
+        for k in range(10 ** (digits - 1), 10 ** digits):
+            for exponent in range(-6, 4):
+                exact = k * 10.0 ** (exponent - digits + 1)
+                for value in (np.nextafter(exact, -np.inf), exact, np.nextafter(exact, np.inf)):
+                    assert round_down(value, digits) <= value <= round_up(value, digits)
+
+
+def test_one_element_arrays_and_tensors_are_their_element():
+    assert round_up(np.array([0.912])) == round_up(0.912)
+    assert round_down(np.array(8.698e-3)) == round_down(8.698e-3)
+    assert round_up(torch.tensor(0.912, dtype=torch.float64)) == round_up(0.912)
+    assert round_down(torch.tensor([[8.698e-3]], dtype=torch.float64)) == round_down(8.698e-3)
+    for value in (np.array([0.5, 0.7]), torch.zeros(2), np.zeros((1, 0))):
+        with pytest.raises(TypeError, match="value must be a real number, got"):
+            round_up(value)
+    with pytest.raises(TypeError, match="value must be a real number, got bool"):
+        round_up(np.array([True]))
+    with pytest.raises(TypeError, match="value must be a real number, got str"):
+        round_down(np.array(["0.5"]))
+
+
 def test_bad_input_is_refused():
-    with pytest.raises(TypeError, match="value must be a real number"):
+    with pytest.raises(TypeError, match=r"^value must be a real number, got str$"):
         round_up("0.9")
-    with pytest.raises(TypeError, match="value must be a real number"):
+    with pytest.raises(TypeError, match=r"^value must be a real number, got bool$"):
         round_down(True)
     with pytest.raises(ValueError, match="value must be finite"):
         round_up(float("nan"))
