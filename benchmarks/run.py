@@ -254,16 +254,20 @@ def loop_section() -> list[str]:
     ]
 
 
-def merge_sections(old: str, new_lines: list[str]) -> str:
-    """Replace the sections of `old` that `new_lines` holds, keep the others."""
+def merge_sections(old: str, new_lines: list[str], new_head: bool = False) -> str:
+    """Replace the sections of `old` that `new_lines` holds, keep the others.
+
+    Sections this script does not write (those added by hand, such as the mutation
+    record) are always kept; `new_head` takes the header (date, machine) from `new_lines`.
+    """
     def split(text: str) -> tuple[str, dict[str, str]]:
         parts = re.split(r"(?m)^(?=## [a-z]\) )", text)
         return parts[0], {re.match(r"## ([a-z])\)", p).group(1): p for p in parts[1:]}
 
     head_old, old_parts = split(old)
-    _, new_parts = split("\n".join(new_lines))
+    head_new, new_parts = split("\n".join(new_lines))
     old_parts.update(new_parts)
-    return head_old + "".join(old_parts[k].rstrip("\n") + "\n\n"
+    return (head_new if new_head else head_old) + "".join(old_parts[k].rstrip("\n") + "\n\n"
                               for k in sorted(old_parts)).rstrip("\n") + "\n"
 
 
@@ -312,8 +316,9 @@ def main() -> int:
     if args.only in (None, "loop"):
         lines += loop_section()
     results = ROOT / "benchmarks" / "RESULTS.md"
-    if args.only and results.exists():
-        text = merge_sections(results.read_text(encoding="utf-8"), lines)
+    if results.exists():     # a full run replaces a) to d) and keeps the hand-added ones
+        text = merge_sections(results.read_text(encoding="utf-8"), lines,
+                              new_head=not args.only)
     else:
         text = "\n".join(lines)
     results.write_text(text, encoding="utf-8")
