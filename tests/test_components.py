@@ -657,3 +657,45 @@ def test_direction_angles_against_a_longer_reference_and_their_errors():
         comp.direction_angles(v, np.zeros((3, 1)))
     with pytest.raises(ValueError, match=r"^vectors and reference must have nonzero columns$"):
         comp.direction_angles(np.zeros((3, 1)), u)
+
+
+def test_penalty_checks_want_one_weight_decay_per_value_of_the_last_axis():
+    with pytest.raises(ValueError, match=r"^weight_decay must be a number or have shape \(3,\), "
+                                         r"got shape \(2,\)$"):
+        comp.l2_singular_values(np.ones((2, 3)), np.ones(2), 4)
+
+
+def _rate_to_reach(target, W0, x):
+    """The lr whose one update of a 1 x 1 network on the sample x lands exactly on target,
+    in the helper's arithmetic: W + lr (y x - LT(y y) W), y = W x."""
+    def update(lr):
+        y = W0 * x
+        return W0 + lr * (y * x - (y * y * 1.0) * W0)
+    lr = (target / W0 - 1) / (x * x * (1 - W0 * W0))          # W1 = W0 (1 + lr x^2 (1 - W0^2))
+    for _ in range(100):
+        reached = update(lr)
+        if reached == target:
+            return lr
+        lr = np.nextafter(lr, np.inf if abs(reached) < abs(target) else 0.0)
+    raise AssertionError("no rate lands exactly on the target")
+
+
+def test_a_weight_of_exactly_a_million_is_kept_and_the_next_float_up_diverges():
+    W0 = comp.initial_weights(1, 1, [0])[0][0, 0, 0]
+    limit = np.copysign(1e6, W0)
+    lr = _rate_to_reach(limit, W0, 2.0)
+    above = np.nextafter(lr, np.inf)
+    run = comp.generalized_hebbian(np.array([[2.0]]), 1, [0, 0], lr=np.array([lr, above]),
+                                   epochs=1)
+    assert run.W[0, 0, 0] == limit and not run.diverged[0]
+    assert list(run.diverged) == [False, True] and np.isnan(run.W[1, 0, 0])
+
+
+def test_weights_that_reach_inf_minus_inf_diverge_without_a_warning():
+    # a huge rate: W overflows to infinity in the 2nd update; in the 3rd, y x - y y W is
+    # inf - inf, an invalid operation (NaN) that must not warn
+    X = np.array([[3.0]] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = comp.generalized_hebbian(X, 1, [0], lr=1e300, epochs=1)
+    assert list(run.diverged) == [True] and np.isnan(run.W).all()

@@ -341,3 +341,39 @@ def test_s_curve_defaults_and_extremes():
 def test_sweep_takes_500_steps_by_default_and_one_if_asked():
     assert deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, 1]).loss_history.shape == (500,)
     assert deep.sweep_autoencoders([2, 1, 2], GOOD_DATA, [0, 1], steps=1).loss_history.shape == (1,)
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: deep.build_autoencoder(5), TypeError,
+     r"^widths must be a sequence of integers, got int$"),
+    (lambda: deep.build_autoencoder([2, 1.5, 2]), TypeError,
+     r"^widths\[i\] must be an integer, got float$"),
+    (lambda: deep.build_autoencoder([2, 1, 2], "softmax"), ValueError,
+     r"^activation must be one of"),
+    (lambda: deep.build_autoencoder([2, 1, 2], code_activation="gelu"), ValueError,
+     r"^code_activation must be one of"),
+    (lambda: deep.build_autoencoder([2, 1, 2], seed=-1), ValueError,
+     r"^seed must be in \[0, 9223372036854775807\], got -1$"),
+    (lambda: deep.build_autoencoder([2, 1, 2], seed=2**63), ValueError,
+     r"^seed must be in \[0, 9223372036854775807\], got 9223372036854775808$"),
+    (lambda: deep.StackedAutoencoders([]), ValueError, r"^models must not be empty$"),
+    (lambda: deep.StackedAutoencoders([deep.build_autoencoder([2, 4, 1, 4, 2]),
+                                       deep.build_autoencoder([2, 5, 1, 5, 2])]),
+     ValueError, r"^models must all have the same architecture$"),
+])
+def test_build_and_stack_checks_name_their_argument_from_the_start(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_build_autoencoder_seeds_0_by_default_and_takes_the_largest_int64_seed():
+    default = [p.detach() for p in deep.build_autoencoder(DEEP).parameters()]
+    zero = [p.detach() for p in deep.build_autoencoder(DEEP, seed=0).parameters()]
+    one = [p.detach() for p in deep.build_autoencoder(DEEP, seed=1).parameters()]
+    assert all(torch.equal(a, b) for a, b in zip(default, zero))
+    assert not all(torch.equal(a, b) for a, b in zip(default, one))
+    largest = deep.build_autoencoder([2, 1, 2], seed=2**63 - 1)
+    generator = torch.Generator().manual_seed(2**63 - 1)
+    weight = largest.encoder[0].weight.detach()
+    expected = (2 * torch.rand(weight.shape, generator=generator) - 1) / np.sqrt(2)
+    assert torch.allclose(weight, expected, rtol=1e-6, atol=0)        # fan_in 2

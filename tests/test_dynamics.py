@@ -393,3 +393,61 @@ def test_train_checks_name_their_argument_from_the_start(iris, kwargs, exc, matc
     else:
         with pytest.raises(exc, match=match):
             dynamics.train(**args)
+
+
+# ---- refused weights: which argument, and the shape wanted ------------------------------
+
+_X3 = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0], [2.0, 1.0, 0.0]])
+
+
+@pytest.mark.parametrize("W0, Wt0, exc, match", [
+    (np.full((1, 3), np.nan), np.zeros((3, 1)), ValueError, r"^W0 must be finite"),
+    ("W", np.zeros((3, 1)), TypeError, r"^W0 must hold numbers"),
+    (np.zeros((1, 3)), np.full((3, 1), np.inf), ValueError, r"^W_tilde0 must be finite"),
+    (np.zeros((1, 3)), [["a"], ["b"], ["c"]], TypeError, r"^W_tilde0 must hold numbers"),
+    # S = 2 encoders of width m = 1 on n = 3 inputs want decoders (2, 3, 1)
+    (np.zeros((2, 1, 3)), np.zeros((2, 1, 3)), ValueError,
+     r"^W_tilde0 must have shape \(2, 3, 1\) to match W0, got \(2, 1, 3\)$"),
+    (np.zeros((2, 1, 3)), np.zeros((3, 1)), ValueError,
+     r"^W_tilde0 must have shape \(2, 3, 1\) to match W0, got \(1, 3, 1\)$"),
+])
+def test_train_names_the_refused_initial_weights(W0, Wt0, exc, match):
+    with pytest.raises(exc, match=match):
+        dynamics.train(_X3, W0, Wt0, steps=1, lr=0.01)
+
+
+def test_train_refuses_a_repeated_record_step():
+    W0, Wt0 = dynamics.small_init(3, 1, [0], scale=0.1)
+    with pytest.raises(ValueError, match=r"^record must be increasing steps in \[0, 2\]$"):
+        dynamics.train(_X3, W0, Wt0, steps=2, lr=0.01, record=np.array([0, 1, 1, 2]))
+
+
+@pytest.mark.parametrize("C, W, Wt, match", [
+    (np.array([[1.0, 1.0], [0.0, 1.0]]), np.zeros((1, 2)), np.zeros((2, 1)),
+     r"^C must be a symmetric square matrix, got shape \(2, 2\)$"),
+    (np.eye(2), np.zeros((1, 3)), np.zeros((2, 1)),                   # W has 3 inputs, not 2
+     r"^W must have shape \(\.\.\., m, 2\) and W_tilde \(\.\.\., 2, m\), "
+     r"got \(1, 3\) and \(2, 1\)$"),
+    (np.eye(2), np.zeros((1, 2)), np.zeros((1, 2)),
+     r"^W must have shape \(\.\.\., m, 2\) and W_tilde \(\.\.\., 2, m\), "
+     r"got \(1, 2\) and \(1, 2\)$"),
+])
+def test_covariance_functions_name_the_refused_argument(C, W, Wt, match):
+    for function in (dynamics.covariance_mse, dynamics.covariance_gradients):
+        with pytest.raises(ValueError, match=match):
+            function(C, W, Wt)
+
+
+def test_covariance_functions_take_a_stack_of_narrow_networks():
+    """S = 2 networks with m = 1 < n = 3: (2, 1, 3) and (2, 3, 1), as each alone."""
+    C = _X3.T @ _X3 / 3
+    W = np.array([[[1.0, 0.5, -0.5]], [[0.0, 2.0, 1.0]]])
+    Wt = np.array([[[0.5], [1.0], [0.0]], [[-1.0], [0.5], [0.25]]])
+    mse = dynamics.covariance_mse(C, W, Wt)
+    gW, gWt = dynamics.covariance_gradients(C, W, Wt)
+    assert mse.shape == (2,) and gW.shape == W.shape and gWt.shape == Wt.shape
+    for s in range(2):
+        assert mse[s] == dynamics.covariance_mse(C, W[s], Wt[s])
+        alone = dynamics.covariance_gradients(C, W[s], Wt[s])
+        np.testing.assert_array_equal(gW[s], alone[0])
+        np.testing.assert_array_equal(gWt[s], alone[1])

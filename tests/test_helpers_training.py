@@ -693,3 +693,59 @@ def test_lr_zero_is_refused(call):
 def test_bad_arguments_are_named(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---- Adam's betas and keep in sweep_linear_autoencoders (lesson 3's one-factor experiment) ----
+# (These were in tests/test_sweep_betas.py, outside the mutation run's test selection.)
+
+
+def test_sweep_default_betas_are_torchs_and_the_articles():
+    default = training.sweep_linear_autoencoders(X, 2, [0, 1], steps=3)
+    explicit = training.sweep_linear_autoencoders(X, 2, [0, 1], steps=3, betas=(0.9, 0.999))
+    assert np.array_equal(default.W, explicit.W)
+    assert np.array_equal(default.W_tilde, explicit.W_tilde)
+
+
+@pytest.mark.parametrize("betas", [(0.8, 0.9), (0, 0.5), [0.0, 0.0]])
+def test_sweep_betas_reach_adam(betas):
+    """Full-batch, one seed: the same as torch's Adam by hand with these betas; 0 allowed."""
+    steps = 5
+    swept = training.sweep_linear_autoencoders(X, 2, [3], recipe="adam", lr=0.01, steps=steps,
+                                               betas=betas)
+    training.seed_everything(3)
+    model = Autoencoder(4, 2, bias=False)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01,
+                                 betas=tuple(float(b) for b in betas))
+    data_t = torch.tensor(X, dtype=torch.float32)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        ((model(data_t) - data_t) ** 2).mean().backward()
+        optimizer.step()
+    assert np.allclose(swept.W[0], model.W.detach().numpy(), rtol=0, atol=1e-6)
+    assert np.allclose(swept.W_tilde[0], model.W_tilde.detach().numpy(), rtol=0, atol=1e-6)
+    default = training.sweep_linear_autoencoders(X, 2, [3], recipe="adam", lr=0.01,
+                                                 steps=steps)
+    assert not np.allclose(swept.W[0], default.W[0], rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    ({"betas": 0.9}, TypeError, r"^betas must be a pair \(beta1, beta2\), got 0\.9$"),
+    ({"betas": (0.9,)}, TypeError, r"^betas must be a pair \(beta1, beta2\), got \(0\.9,\)$"),
+    ({"betas": (0.9, 0.99, 0.999)}, TypeError, r"^betas must be a pair \(beta1, beta2\)"),
+    ({"betas": ("0.9", 0.999)}, TypeError, r"^betas\[0\] must be a real number, got str$"),
+    ({"betas": (0.9, float("nan"))}, ValueError, r"^betas\[1\] must be finite and >= 0"),
+    ({"betas": (-0.1, 0.999)}, ValueError, r"^betas\[0\] must be finite and >= 0, got -0\.1$"),
+    ({"betas": (0.9, 1.0)}, ValueError, r"^betas must each be in \[0, 1\), got \(0\.9, 1\.0\)$"),
+    ({"betas": (1.5, 0.9)}, ValueError, r"^betas must each be in \[0, 1\), got \(1\.5, 0\.9\)$"),
+    ({"keep": 3}, TypeError, r"^keep must be a sequence of int, got int$"),
+    ({"keep": {2}}, TypeError, r"^keep must be a sequence of int, got set$"),
+])
+def test_sweep_betas_and_keep_checks_name_their_argument_from_the_start(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        training.sweep_linear_autoencoders(X, 2, [0], steps=3, **kwargs)
+
+
+@pytest.mark.parametrize("keep", [[2], (1, 3), range(1, 4)])
+def test_sweep_keep_takes_a_list_tuple_or_range(keep):
+    sweep = training.sweep_linear_autoencoders(X, 2, [0], steps=3, keep=keep)
+    assert sorted(sweep.kept) == sorted(keep)

@@ -176,3 +176,18 @@ def test_the_gaps_are_transparent_and_a_tile_is_image_size_wide():
     ax = fig.axes[0]
     tile = ax.get_position().width * fig.get_size_inches()[0] * 8 / image.get_array().shape[1]
     assert tile == pytest.approx(0.62)
+
+
+def test_a_3d_stack_of_the_wrong_size_names_the_size_of_each_image():
+    with pytest.raises(ValueError, match=r"^images must have 64 values each \(shape \(8, 8\)\), "
+                                         r"got 10$"):
+        images.image_grid(np.zeros((1, 2, 10)))
+
+
+def test_the_colour_bar_shows_the_mosaics_scale_with_ticks_at_fontsize():
+    fig = images.image_grid(np.linspace(-2.0, 1.0, 128).reshape(2, 64), kind="signed",
+                            fontsize=12)
+    bar_ax = fig.axes[1]
+    assert fig.axes[0].images[0].colorbar.ax is bar_ax
+    assert bar_ax.get_ylim() == (-2.0, 2.0)
+    assert {t.label1.get_fontsize() for t in bar_ax.yaxis.get_major_ticks()} == {12.0}
