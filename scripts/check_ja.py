@@ -211,6 +211,10 @@ _QUOTED = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\{[\w:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*
                      r"|<[^>]*>|https?://\S+")
 
 
+#: a MyST target, `(sec-name)=`; a line that merely opens with "(" is prose
+_TARGET_LINE = re.compile(r"^\([^()\s]+\)=$")
+
+
 def _english(text: str) -> bool:
     """A line with no Japanese character and a run of English words outside quotes."""
     return not _JAPANESE.search(text) and bool(_ENGLISH_RUN.search(_QUOTED.sub(" ", text)))
@@ -233,7 +237,8 @@ def english_left(lesson: Lesson, book: check.Book):
                 if stripped.startswith("$$"):
                     in_math = stripped.count("$$") == 1 and not in_math
                     continue
-                if in_math or stripped.startswith(("(", ":", "```", "<!--")):
+                if (in_math or _TARGET_LINE.match(stripped)
+                        or stripped.startswith((":", "```", "<!--"))):
                     continue                  # math, targets, directive options, comments
                 if _english(stripped):
                     yield Problem(lesson.name, cell.line_of(offset),

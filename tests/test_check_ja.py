@@ -382,11 +382,14 @@ def test_english_left_in_a_japanese_lesson_is_reported_where_it_is(twins):
     english = GOOD.replace("## Summary", _figure("A curve.", "Three curves.") + "## Summary")
     text = (JA_GOOD.replace("## まとめ", figure + "## まとめ")
             .replace("終わり", "終わり\nThe loss falls to the floor of the bound.\n"
+                     "(sec-kept-target)=\n"
+                     "(Left in English: the loss falls to the floor.)\n"
                      "恒等写像 (identity map) と $x = y$、`model.train(data, lr)` です。"))
     _, ja = write("01_good.md", en=english, ja=text)
     problems, _ = _run(root, ja, rule="english-left")
     found = {p.line: p.message for p in problems}
-    assert sorted(found) == sorted([_line(ja, "The loss falls"), _line(ja, "Three curves fall")])
+    assert sorted(found) == sorted([_line(ja, "The loss falls"), _line(ja, "Three curves fall"),
+                                    _line(ja, "(Left in English")])
     assert ("'The loss falls to the floor of the bo...': translate it"
             in found[_line(ja, "The loss falls")])
     assert "caption or alt text" in found[_line(ja, "Three curves fall")]
